@@ -1,0 +1,112 @@
+#include "app_options.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "ptcoach/core/paths.h"
+
+namespace ptcoach::ui {
+
+const std::vector<std::string>& screenNames() {
+    static const std::vector<std::string> names = {"home", "session", "programs", "recovery", "progress",
+                                                   "therapist", "camera"};
+    return names;
+}
+
+namespace {
+std::optional<int> parseInt(const std::string& s) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+}  // namespace
+
+std::string appUsage() {
+    std::string screens;
+    for (const auto& s : screenNames()) screens += (screens.empty() ? "" : "|") + s;
+    return "Usage: ptcoach [options]\n"
+           "PT Coach: a game-like coach for recovery from back spasms and low-back pain.\n\n"
+           "Options:\n"
+           "  --data-dir DIR        where your data is kept (default: $XDG_DATA_HOME/ptcoach)\n"
+           "  --camera N            webcam index (default 0)\n"
+           "  --video FILE          use a video file in place of the webcam (looped)\n"
+           "  --kiosk               clinic kiosk mode: full screen, locked down\n"
+           "  --screen NAME         open a screen directly: " + screens + "\n"
+           "  --screenshot FILE.png render --frames N frames, save the window as PNG, exit\n"
+           "  --frames N            frames to render before the screenshot (default 3)\n"
+           "  --window-size WxH     window size (default 1280x720)\n"
+           "  --help                show this help\n";
+}
+
+Expected<AppOptions> parseAppOptions(int argc, char** argv) {
+    AppOptions o;
+    o.dataDir = defaultDataDir();
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](const char* what) -> std::optional<std::string> {
+            if (i + 1 >= argc) return std::nullopt;
+            (void)what;
+            return std::string(argv[++i]);
+        };
+        auto missing = [&](const std::string& flag, const char* what) {
+            return makeError(flag + " needs a value (" + what + ")");
+        };
+        if (a == "--help" || a == "-h") {
+            o.help = true;
+        } else if (a == "--kiosk") {
+            o.kiosk = true;
+        } else if (a == "--data-dir") {
+            auto v = value("DIR");
+            if (!v || v->empty()) return missing(a, "a directory");
+            o.dataDir = *v;
+        } else if (a == "--camera") {
+            auto v = value("N");
+            if (!v) return missing(a, "a camera index, 0 or more");
+            auto n = parseInt(*v);
+            if (!n || *n < 0 || *n > 63) return makeError("--camera: '" + *v + "' is not a camera index (0-63)");
+            o.camera = *n;
+        } else if (a == "--video") {
+            auto v = value("FILE");
+            if (!v || v->empty()) return missing(a, "a video file");
+            o.video = *v;
+        } else if (a == "--screen") {
+            auto v = value("NAME");
+            if (!v) return missing(a, "a screen name");
+            const auto& names = screenNames();
+            if (std::find(names.begin(), names.end(), *v) == names.end()) {
+                std::string list;
+                for (const auto& s : names) list += (list.empty() ? "" : ", ") + s;
+                return makeError("--screen: unknown screen '" + *v + "' (one of: " + list + ")");
+            }
+            o.screen = *v;
+        } else if (a == "--screenshot") {
+            auto v = value("FILE.png");
+            if (!v || v->empty()) return missing(a, "a .png file");
+            std::filesystem::path p(*v);
+            if (p.extension() != ".png") return makeError("--screenshot: '" + *v + "' must end in .png");
+            o.screenshot = p;
+        } else if (a == "--frames") {
+            auto v = value("N");
+            if (!v) return missing(a, "a number of frames");
+            auto n = parseInt(*v);
+            if (!n || *n < 1 || *n > 100000) return makeError("--frames: '" + *v + "' is not a frame count (1-100000)");
+            o.frames = *n;
+        } else if (a == "--window-size") {
+            auto v = value("WxH");
+            if (!v) return missing(a, "WIDTHxHEIGHT");
+            auto x = v->find('x');
+            auto w = x == std::string::npos ? std::nullopt : parseInt(v->substr(0, x));
+            auto h = x == std::string::npos ? std::nullopt : parseInt(v->substr(x + 1));
+            if (!w || !h || *w < 320 || *h < 240 || *w > 7680 || *h > 4320)
+                return makeError("--window-size: '" + *v + "' is not WIDTHxHEIGHT (from 320x240 to 7680x4320)");
+            o.width = *w;
+            o.height = *h;
+        } else {
+            return makeError("unknown option '" + a + "' (see ptcoach --help)");
+        }
+    }
+    return o;
+}
+
+}  // namespace ptcoach::ui

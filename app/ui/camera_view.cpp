@@ -1,0 +1,64 @@
+#include <SDL2/SDL_opengl.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "ui_state.h"
+
+namespace ptcoach::ui {
+
+bool screenUsesCamera(Screen s) { return s == Screen::Camera; }
+
+void releaseCamera(UiState& state) {
+    state.camera.worker.reset();
+    if (state.camera.texture) {
+        GLuint t = state.camera.texture;
+        glDeleteTextures(1, &t);
+        state.camera.texture = 0;
+    }
+    state.camera.width = state.camera.height = 0;
+    state.camera.framesShown = 0;
+}
+
+void updateCamera(UiState& state) {
+    if (!screenUsesCamera(state.screen)) {
+        if (state.camera.worker) releaseCamera(state);
+        return;
+    }
+    if (!state.camera.worker) {
+        vision::SourceOptions so;
+        if (state.options.video) {
+            so = vision::sourceForPath(*state.options.video, /*loop=*/true);
+        } else {
+            so.kind = vision::SourceKind::Camera;
+            so.cameraIndex = state.options.camera;
+        }
+        state.camera.worker = std::make_unique<vision::CaptureWorker>(so);
+    }
+    auto cf = state.camera.worker->frames().take();
+    if (!cf) return;
+    cv::Mat rgba;
+    cv::cvtColor(cf->frame.image, rgba, cv::COLOR_BGR2RGBA);
+    if (!state.camera.texture) {
+        GLuint t = 0;
+        glGenTextures(1, &t);
+        state.camera.texture = t;
+    }
+    glBindTexture(GL_TEXTURE_2D, state.camera.texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, rgba.cols, rgba.rows, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data);
+    state.camera.width = rgba.cols;
+    state.camera.height = rgba.rows;
+    state.camera.sourceTimeMs = static_cast<double>(cf->frame.tMs);
+    ++state.camera.framesShown;
+}
+
+bool cameraSettled(const UiState& state) {
+    if (!screenUsesCamera(state.screen)) return true;
+    if (!state.camera.worker) return false;
+    auto s = state.camera.worker->state();
+    return state.camera.framesShown > 0 || s == vision::WorkerState::Failed || s == vision::WorkerState::Ended;
+}
+
+}  // namespace ptcoach::ui

@@ -1,0 +1,231 @@
+// PT Coach app: SDL2 window, OpenGL 3 context, Dear ImGui. Poll events, new frame, build UI, apply
+// the commands the UI recorded, render, (screenshot), swap.
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_opengl.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "app_options.h"
+#include "ptcoach/core/paths.h"
+#include "ui_state.h"
+
+namespace fs = std::filesystem;
+using namespace ptcoach;
+using namespace ptcoach::ui;
+
+namespace {
+
+void applyTheme(float scale) {
+    ImGuiStyle& s = ImGui::GetStyle();
+    ImGui::StyleColorsDark(&s);
+    s.WindowRounding = 0;
+    s.FrameRounding = 10;
+    s.GrabRounding = 10;
+    s.WindowPadding = ImVec2(32, 24);
+    s.FramePadding = ImVec2(14, 8);
+    s.ItemSpacing = ImVec2(12, 10);
+    ImVec4* c = s.Colors;
+    c[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.14f, 1.0f);
+    c[ImGuiCol_Button] = ImVec4(0.15f, 0.45f, 0.43f, 1.0f);
+    c[ImGuiCol_ButtonHovered] = ImVec4(0.18f, 0.60f, 0.56f, 1.0f);
+    c[ImGuiCol_ButtonActive] = ImVec4(0.12f, 0.70f, 0.62f, 1.0f);
+    c[ImGuiCol_NavHighlight] = ImVec4(0.15f, 0.85f, 0.75f, 1.0f);
+    s.ScaleAllSizes(scale);
+}
+
+Fonts loadFonts(float scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    Fonts f;
+    const fs::path candidates[] = {assetsDir() / "fonts" / "DejaVuSans.ttf",
+                                   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
+    const fs::path bold[] = {assetsDir() / "fonts" / "DejaVuSans-Bold.ttf",
+                             "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"};
+    auto pick = [](const fs::path* list, size_t n) -> std::string {
+        std::error_code ec;
+        for (size_t i = 0; i < n; ++i)
+            if (fs::exists(list[i], ec)) return list[i].string();
+        return {};
+    };
+    std::string regular = pick(candidates, 2), heavy = pick(bold, 2);
+    if (!regular.empty()) {
+        f.body = io.Fonts->AddFontFromFileTTF(regular.c_str(), 20.0f * scale);
+        f.heading = io.Fonts->AddFontFromFileTTF((heavy.empty() ? regular : heavy).c_str(), 28.0f * scale);
+        f.title = io.Fonts->AddFontFromFileTTF((heavy.empty() ? regular : heavy).c_str(), 60.0f * scale);
+    }
+    if (!f.body || !f.heading || !f.title) {
+        std::cerr << "ptcoach: DejaVu fonts not found (apt-get install fonts-dejavu-core); using the built-in font\n";
+        ImFontConfig cfg;
+        cfg.SizePixels = 13.0f * scale;
+        f.body = f.heading = f.title = io.Fonts->AddFontDefault(&cfg);
+    }
+    return f;
+}
+
+bool saveScreenshot(SDL_Window* window, const fs::path& file, std::string& error) {
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize(window, &w, &h);
+    std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    cv::Mat rgba(h, w, CV_8UC4, pixels.data());
+    cv::Mat bgr;
+    cv::cvtColor(rgba, bgr, cv::COLOR_RGBA2BGR);
+    cv::flip(bgr, bgr, 0);
+    std::error_code ec;
+    if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
+    try {
+        if (!cv::imwrite(file.string(), bgr)) {
+            error = "could not write " + file.string();
+            return false;
+        }
+    } catch (const cv::Exception& e) {
+        error = "could not write " + file.string() + ": " + e.what();
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto parsed = parseAppOptions(argc, argv);
+    if (!parsed) {
+        std::cerr << "ptcoach: " << parsed.error().message << "\n";
+        return 2;
+    }
+    UiState st;
+    st.options = std::move(parsed).value();
+    if (st.options.help) {
+        std::cout << appUsage();
+        return 0;
+    }
+    st.screen = screenFromName(st.options.screen).value_or(Screen::Home);
+
+    auto db = storage::Database::open(st.options.dataDir / "ptcoach.db");
+    if (db) st.db = std::move(db).value();
+    else st.dbError = db.error().message;
+
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_GAMECONTROLLER) != 0) {
+        std::cerr << "ptcoach: cannot start the display: " << SDL_GetError() << "\n";
+        return 1;
+    }
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 8);
+    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (st.options.kiosk) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    else flags |= SDL_WINDOW_RESIZABLE;
+    SDL_Window* window = SDL_CreateWindow("PT Coach", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                          st.options.width, st.options.height, flags);
+    if (!window) {
+        std::cerr << "ptcoach: cannot open a window: " << SDL_GetError() << "\n";
+        SDL_Quit();
+        return 1;
+    }
+    SDL_GLContext gl = SDL_GL_CreateContext(window);
+    if (!gl) {
+        std::cerr << "ptcoach: cannot create an OpenGL 3.3 context: " << SDL_GetError() << "\n";
+        SDL_DestroyWindow(window);
+        SDL_Quit();
+        return 1;
+    }
+    SDL_GL_MakeCurrent(window, gl);
+    SDL_GL_SetSwapInterval(st.options.screenshot ? 0 : 1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // layout is code, not a file
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard | ImGuiConfigFlags_NavEnableGamepad;
+    io.BackendFlags |= ImGuiBackendFlags_HasGamepad;
+    int winW = 0, winH = 0;
+    SDL_GetWindowSize(window, &winW, &winH);
+    st.dpiScale = std::clamp(winH / 720.0f, 0.75f, 3.0f);
+    applyTheme(st.dpiScale);
+    st.fonts = loadFonts(st.dpiScale);
+    ImGui_ImplSDL2_InitForOpenGL(window, gl);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    int exitCode = 0;
+    int framesRendered = 0;
+    Uint32 waitStart = SDL_GetTicks();
+    bool running = true;
+    while (running) {
+        SDL_Event ev;
+        while (SDL_PollEvent(&ev)) {
+            ImGui_ImplSDL2_ProcessEvent(&ev);
+            if (ev.type == SDL_QUIT && !st.options.kiosk) running = false;
+            if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
+                ev.window.windowID == SDL_GetWindowID(window) && !st.options.kiosk)
+                running = false;
+        }
+        if (SDL_GetWindowFlags(window) & SDL_WINDOW_MINIMIZED) {
+            SDL_Delay(10);
+            continue;
+        }
+        updateCamera(st);
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplSDL2_NewFrame();
+        ImGui::NewFrame();
+        ImGui::PushFont(st.fonts.body);
+        drawUi(st);
+        ImGui::PopFont();
+        ImGui::Render();
+
+        int dw = 0, dh = 0;
+        SDL_GL_GetDrawableSize(window, &dw, &dh);
+        glViewport(0, 0, dw, dh);
+        glClearColor(0.09f, 0.10f, 0.14f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+        if (st.options.screenshot) {
+            // Count frames only once the screen has settled (camera picture or its error shown),
+            // or after 15 s of waiting.
+            if (cameraSettled(st) || SDL_GetTicks() - waitStart > 15000) ++framesRendered;
+            if (framesRendered >= st.options.frames) {
+                std::string err;
+                if (saveScreenshot(window, *st.options.screenshot, err)) {
+                    std::cout << "ptcoach: saved " << st.options.screenshot->string() << " (" << dw << "x" << dh
+                              << ")\n";
+                } else {
+                    std::cerr << "ptcoach: " << err << "\n";
+                    exitCode = 1;
+                }
+                running = false;
+            }
+        }
+        SDL_GL_SwapWindow(window);
+
+        while (!st.commands.empty()) {
+            Command c = st.commands.front();
+            st.commands.pop_front();
+            if (c.kind == Command::Kind::Quit && !st.options.kiosk) running = false;
+            if (c.kind == Command::Kind::Go) st.screen = c.screen;
+        }
+    }
+
+    releaseCamera(st);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(gl);
+    SDL_DestroyWindow(window);
+    SDL_Quit();
+    return exitCode;
+}

@@ -1,0 +1,66 @@
+#pragma once
+// Everything the UI draws from or edits lives here; draw code keeps no static state.
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <imgui.h>
+
+#include "app_options.h"
+#include "ptcoach/storage/database.h"
+#include "ptcoach/vision/capture_worker.h"
+
+namespace ptcoach::ui {
+
+enum class Screen { Home, Session, Programs, Recovery, Progress, Therapist, Camera };
+
+std::optional<Screen> screenFromName(const std::string& name);
+const char* screenTitle(Screen s);
+
+struct Fonts {
+    ImFont* body = nullptr;
+    ImFont* heading = nullptr;
+    ImFont* title = nullptr;
+};
+
+// The live camera (or video) picture, uploaded to a GL texture by the UI thread.
+struct CameraView {
+    std::unique_ptr<vision::CaptureWorker> worker;
+    unsigned int texture = 0;
+    int width = 0;
+    int height = 0;
+    long long framesShown = 0;
+    double sourceTimeMs = 0;
+};
+
+// Intent recorded by draw code, applied after the frame is drawn.
+struct Command {
+    enum class Kind { Go, Quit } kind;
+    Screen screen = Screen::Home;
+};
+
+struct UiState {
+    AppOptions options;
+    Fonts fonts;
+    Screen screen = Screen::Home;
+    std::deque<Command> commands;
+    CameraView camera;
+    std::unique_ptr<storage::Database> db;
+    std::string dbError;  // shown on screen when the database could not be opened
+    float dpiScale = 1.0f;
+
+    void go(Screen s) { commands.push_back({Command::Kind::Go, s}); }
+    void quit() { commands.push_back({Command::Kind::Quit}); }
+};
+
+// Draws the current screen (records intent in state.commands).
+void drawUi(UiState& state);
+// Starts/stops the camera worker as the current screen needs it; uploads its newest frame.
+void updateCamera(UiState& state);
+void releaseCamera(UiState& state);
+// True once the camera screen has something to show (a frame or an error): screenshots wait for it.
+bool cameraSettled(const UiState& state);
+bool screenUsesCamera(Screen s);
+
+}  // namespace ptcoach::ui
