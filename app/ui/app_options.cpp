@@ -31,6 +31,7 @@ std::string appUsage() {
            "  --data-dir DIR        where your data is kept (default: $XDG_DATA_HOME/ptcoach)\n"
            "  --camera N            webcam index (default 0)\n"
            "  --video FILE          use a video file in place of the webcam (looped)\n"
+           "  --pose-model NAME     pose model: lite, full (default) or heavy\n"
            "  --kiosk               clinic kiosk mode: full screen, locked down\n"
            "  --screen NAME         open a screen directly: " + screens + "\n"
            "  --screenshot FILE.png render --frames N frames, save the window as PNG, exit\n"
@@ -70,6 +71,12 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             auto v = value("FILE");
             if (!v || v->empty()) return missing(a, "a video file");
             o.video = *v;
+        } else if (a == "--pose-model") {
+            auto v = value("NAME");
+            if (!v) return missing(a, "lite, full or heavy");
+            if (*v != "lite" && *v != "full" && *v != "heavy")
+                return makeError("--pose-model: '" + *v + "' is not one of lite, full, heavy");
+            o.poseModel = *v;
         } else if (a == "--screen") {
             auto v = value("NAME");
             if (!v) return missing(a, "a screen name");

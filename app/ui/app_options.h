@@ -13,6 +13,7 @@ struct AppOptions {
     std::filesystem::path dataDir;          // default: XDG data directory
     int camera = 0;
     std::optional<std::filesystem::path> video;  // used in place of the webcam, looped
+    std::string poseModel = "full";  // lite, full or heavy
     bool kiosk = false;
     std::string screen = "home";
     std::optional<std::filesystem::path> screenshot;

@@ -32,7 +32,26 @@ void updateCamera(UiState& state) {
             so.kind = vision::SourceKind::Camera;
             so.cameraIndex = state.options.camera;
         }
-        state.camera.worker = std::make_unique<vision::CaptureWorker>(so);
+        // Pose estimation runs on the worker thread; the estimator is created there on the first
+        // frame (loading the models takes a moment) and lives as long as the worker.
+        vision::PoseEstimatorOptions po;
+        po.model = state.options.poseModel;
+        auto estimator = std::make_shared<std::unique_ptr<vision::PoseEstimator>>();
+        auto loadError = std::make_shared<std::string>();
+        auto process = [estimator, loadError, po](vision::CapturedFrame& cf) {
+            if (!*estimator && loadError->empty()) {
+                auto e = vision::PoseEstimator::create(po);
+                if (e) *estimator = std::move(e).value();
+                else *loadError = e.error().message;
+            }
+            if (*estimator) {
+                cf.pose = (*estimator)->detectForVideo(cf.frame.image, cf.frame.tMs);
+                cf.hasPose = true;
+            } else {
+                cf.processError = *loadError;
+            }
+        };
+        state.camera.worker = std::make_unique<vision::CaptureWorker>(so, process);
     }
     auto cf = state.camera.worker->frames().take();
     if (!cf) return;
@@ -51,6 +70,10 @@ void updateCamera(UiState& state) {
     state.camera.width = rgba.cols;
     state.camera.height = rgba.rows;
     state.camera.sourceTimeMs = static_cast<double>(cf->frame.tMs);
+    state.camera.hasPose = cf->hasPose;
+    state.camera.pose = cf->pose;
+    state.camera.poseMs = cf->processMs;
+    state.camera.poseError = cf->processError;
     ++state.camera.framesShown;
 }
 

@@ -133,6 +133,25 @@ void drawNotYet(UiState& st, const char* title, const char* what) {
     ImGui::TextWrapped("This part of PT Coach is not in this build yet.");
 }
 
+// The skeleton over the picture at `origin` with on-screen `size`: white bones, joints coloured by
+// side, landmarks the model cannot see left out.
+void drawSkeleton(const vision::PoseResult& pose, ImVec2 origin, ImVec2 size) {
+    if (!pose.person) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    auto at = [&](int i) {
+        return ImVec2(origin.x + pose.landmarks[i].x * size.x, origin.y + pose.landmarks[i].y * size.y);
+    };
+    auto seen = [&](int i) { return pose.landmarks[i].visibility >= 0.5f; };
+    float thick = std::max(2.0f, size.y / 150.0f);
+    for (auto [a, b] : vision::kPoseConnections)
+        if (seen(a) && seen(b)) dl->AddLine(at(a), at(b), IM_COL32(255, 255, 255, 220), thick);
+    for (int i = 0; i < vision::kNumPoseLandmarks; ++i) {
+        if (!seen(i)) continue;
+        bool left = i < 11 ? (i >= 1 && i <= 3) || i == 7 || i == 9 : i % 2 == 1;
+        dl->AddCircleFilled(at(i), thick * 1.8f, i == 0 ? IM_COL32(255, 255, 255, 255) : left ? kOrange : kTeal);
+    }
+}
+
 void drawCamera(UiState& st) {
     header(st, "Camera check");
     const CameraView& cam = st.camera;
@@ -159,8 +178,16 @@ void drawCamera(UiState& st) {
     float scale = std::min(avail.x / cam.width, avail.y / cam.height);
     ImVec2 size(cam.width * scale, cam.height * scale);
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail.x - size.x) * 0.5f);
+    ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(cam.texture)), size);
-    ImGui::Text("%s  |  %dx%d  |  t = %.1f s", src.c_str(), cam.width, cam.height, cam.sourceTimeMs / 1000.0);
+    if (cam.hasPose) drawSkeleton(cam.pose, origin, size);
+    std::string status;
+    if (!cam.poseError.empty()) status = "pose estimation off: " + cam.poseError;
+    else if (!cam.hasPose) status = "loading the pose model...";
+    else if (cam.pose.person) status = "person found (" + std::to_string(static_cast<int>(cam.poseMs)) + " ms)";
+    else status = "nobody in view";
+    ImGui::Text("%s  |  %dx%d  |  t = %.1f s  |  %s", src.c_str(), cam.width, cam.height, cam.sourceTimeMs / 1000.0,
+                status.c_str());
 }
 
 }  // namespace

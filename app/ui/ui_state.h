@@ -32,6 +32,10 @@ struct CameraView {
     int height = 0;
     long long framesShown = 0;
     double sourceTimeMs = 0;
+    bool hasPose = false;
+    vision::PoseResult pose;  // for the frame shown
+    double poseMs = 0;
+    std::string poseError;
 };
 
 // Intent recorded by draw code, applied after the frame is drawn.

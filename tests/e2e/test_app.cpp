@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <set>
 
+#include "ptcoach/core/paths.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -125,6 +126,8 @@ TEST_CASE("a missing video is shown as an error on screen, not a crash") {
 TEST_CASE("the camera screen shows frames of a video given with --video") {
     auto video = ptcoach::test::sharedDir() / "data" / "videos" / "standing_curl_side.mp4";
     if (!fs::exists(video)) PTCOACH_SKIP("shared data absent: " << video);
+    if (!fs::exists(ptcoach::modelDir() / "pose_landmark_full.tflite"))
+        PTCOACH_SKIP("models absent in " << ptcoach::modelDir() << " (run ./setup.sh)");
     auto dir = ptcoach::test::scratchDir("e2e_video");
     auto shot = dir / "camera.png";
     int rc = runUnderXvfb("--data-dir '" + (dir / "data").string() + "' --screen camera --video '" + video.string() +
@@ -137,4 +140,11 @@ TEST_CASE("the camera screen shows frames of a video given with --video") {
     // The video's picture fills the middle of the window: real photo texture, not the flat UI.
     cv::Mat centre = img(cv::Rect(img.cols / 4, img.rows / 4, img.cols / 2, img.rows / 2));
     checkNotBlank(centre);
+    // The pose pipeline ran on the worker: the skeleton's orange (left) and teal (right) joints are
+    // drawn on the person.
+    cv::Mat orange, teal;
+    cv::inRange(img, cv::Scalar(28, 157, 245), cv::Scalar(48, 177, 255), orange);
+    cv::inRange(img, cv::Scalar(144, 156, 28), cv::Scalar(164, 176, 48), teal);
+    CHECK(cv::countNonZero(orange) > 30);
+    CHECK(cv::countNonZero(teal) > 30);
 }

@@ -10,12 +10,16 @@
 
 #include "ptcoach/vision/frame_source.h"
 #include "ptcoach/vision/mailbox.h"
+#include "ptcoach/vision/pose_estimator.h"
 
 namespace ptcoach::vision {
 
 struct CapturedFrame {
     Frame frame;
     double processMs = 0;  // time the processing step took
+    bool hasPose = false;  // the processing step ran pose estimation
+    PoseResult pose;
+    std::string processError;  // e.g. the pose models could not be loaded
 };
 
 enum class WorkerState { Starting, Running, Ended, Failed, Stopped };

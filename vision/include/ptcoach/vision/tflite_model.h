@@ -1,0 +1,92 @@
+#pragma once
+// A neural network model (TFLite or ONNX) turned into a cv::dnn::Net, ready to run.
+//
+// TFLite: OpenCV 4.6 cannot read .tflite files, so the importer parses the flatbuffer itself
+// (bounds-checked) and rebuilds the graph with OpenCV's layers. Float32 models with float32,
+// float16 (DEQUANTIZE) or sparse (DENSIFY) constant weights are supported. Inside the net, 4D
+// tensors are NCHW (so net().setInput() takes a blobFromImage-style NCHW blob); run() takes the
+// model's NHWC input and returns every output in the TFLite output's layout and shape (NHWC for
+// 4D outputs).
+//
+// ONNX: read with cv::dnn::readNetFromONNX; run() passes inputs and outputs in the ONNX model's
+// own layout.
+//
+// A DnnModel is not thread-safe: use one per thread.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+
+#include "ptcoach/core/expected.h"
+
+namespace ptcoach::vision {
+
+struct TensorInfo {
+    std::string name;
+    std::vector<int> shape;  // the model's shape, e.g. {1,256,256,3} (TFLite, NHWC)
+};
+
+struct ModelInfo {
+    std::string format;  // "tflite" or "onnx"
+    std::vector<TensorInfo> inputs, outputs;
+    // TFLite: builtin operator name -> count, e.g. {"CONV_2D": 58, ...}. ONNX: empty.
+    std::map<std::string, int> opCounts;
+    // cv::dnn layer type -> count of the layers built (TFLite) or read (ONNX).
+    std::map<std::string, int> layerCounts;
+};
+
+class DnnModel {
+public:
+    static Expected<DnnModel> loadTflite(const std::filesystem::path& path);
+    static Expected<DnnModel> loadTfliteFromMemory(const uint8_t* data, size_t size,
+                                                   std::string nameForErrors);
+    static Expected<DnnModel> loadOnnx(const std::filesystem::path& path);
+    // By extension: ".onnx" -> ONNX, anything else is read as TFLite (the file identifier
+    // "TFL3" is checked), so MediaPipe's packed assets such as pose_solution_packed_assets.data
+    // load too.
+    static Expected<DnnModel> load(const std::filesystem::path& path);
+
+    // Lists a TFLite model's inputs, outputs and operators without building a net (works for
+    // models with unsupported operators too).
+    static Expected<ModelInfo> inspectTflite(const std::filesystem::path& path);
+
+    DnnModel(DnnModel&&) noexcept;
+    DnnModel& operator=(DnnModel&&) noexcept;
+    DnnModel(const DnnModel&) = delete;
+    DnnModel& operator=(const DnnModel&) = delete;
+    ~DnnModel();
+
+    const ModelInfo& info() const;
+
+    // Runs the model on its first input. `input` is float32 (CV_32F) data in the model's layout:
+    // for a TFLite image input of shape {1,H,W,C} either a 4D Mat of exactly that shape or an
+    // H x W image with C channels (CV_32FC(C), e.g. CV_32FC3), or a 4D NCHW blob {1,C,H,W}.
+    // Other inputs: any CV_32F Mat with the same number of elements. Returns the outputs in model
+    // output order, each a fresh Mat with the TFLite output's shape (e.g. 4D {1,64,64,39}, 3D
+    // {1,2254,12}, 2D {1,195}).
+    Expected<std::vector<cv::Mat>> run(const cv::Mat& input);
+    // Same, one Mat per model input (in model input order).
+    Expected<std::vector<cv::Mat>> run(const std::vector<cv::Mat>& inputs);
+
+    // cv::setNumThreads(n): OpenCV's thread pool is process-wide.
+    void setNumThreads(int n);
+
+    // The underlying net (for TFLite: NCHW input blob, outputs as OpenCV computes them; see
+    // netOutputNames()).
+    cv::dnn::Net& net();
+    // Layer names whose outputs are the model outputs, in model output order.
+    const std::vector<std::string>& netOutputNames() const;
+
+private:
+    struct Impl;
+    explicit DnnModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace ptcoach::vision
