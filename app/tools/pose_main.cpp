@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "ptcoach/vision/frame_source.h"
@@ -39,6 +40,7 @@ const char* kUsage =
     "  --no-smoothing  no landmark smoothing in video\n"
     "  --bench N    run N frames and print median and p95 times (tracked video and single image)\n"
     "  --threads N  OpenCV worker threads\n"
+    "  --resize WxH scale every frame to WxH first (e.g. to benchmark at 640x480)\n"
     "  --model-dir DIR  where the .tflite files are (default: the models/ folder setup.sh fills)\n";
 
 struct Args {
@@ -46,6 +48,7 @@ struct Args {
     fs::path input, json, overlay, modelDir;
     bool staticMode = false, noSmoothing = false;
     int bench = 0, threads = 0;
+    cv::Size resize;  // 0x0: keep
 };
 
 std::optional<int> toInt(const std::string& s) {
@@ -92,7 +95,11 @@ nlohmann::json frameJson(const PoseResult& r, const std::string& source, int64_t
 }
 
 // Reads every frame of the input up front for --bench (so decoding is not timed).
-Expected<std::vector<Frame>> readAll(const SourceOptions& so, size_t limit) {
+void maybeResize(Frame& f, cv::Size size) {
+    if (size.area() > 0 && f.image.size() != size) cv::resize(f.image, f.image, size, 0, 0, cv::INTER_AREA);
+}
+
+Expected<std::vector<Frame>> readAll(const SourceOptions& so, size_t limit, cv::Size resize) {
     auto src = openFrameSource(so);
     if (!src) return src.error();
     std::vector<Frame> frames;
@@ -101,6 +108,7 @@ Expected<std::vector<Frame>> readAll(const SourceOptions& so, size_t limit) {
         ReadResult r = (*src)->read(f);
         if (r == ReadResult::End) break;
         if (r == ReadResult::Error) return makeError((*src)->lastError());
+        maybeResize(f, resize);
         frames.push_back(f);
         f = Frame{};
     }
@@ -163,6 +171,14 @@ int main(int argc, char** argv) {
             a.staticMode = true;
         } else if (s == "--no-smoothing") {
             a.noSmoothing = true;
+        } else if (s == "--resize") {
+            auto v = next();
+            auto x = v ? v->find('x') : std::string::npos;
+            auto w = x == std::string::npos ? std::nullopt : toInt(v->substr(0, x));
+            auto h = x == std::string::npos ? std::nullopt : toInt(v->substr(x + 1));
+            if (!w || !h || *w < 16 || *h < 16 || *w > 8192 || *h > 8192)
+                return usageError("--resize needs WIDTHxHEIGHT, e.g. 640x480");
+            a.resize = cv::Size(*w, *h);
         } else if (s == "--model" || s == "--input" || s == "--json" || s == "--overlay" || s == "--model-dir" ||
                    s == "--bench" || s == "--threads") {
             auto v = next();
@@ -201,7 +217,7 @@ int main(int argc, char** argv) {
     }
 
     if (a.bench > 0) {
-        auto frames = readAll(so, 300);
+        auto frames = readAll(so, 300, a.resize);
         if (!frames) {
             std::cerr << "ptcoach-pose: " << frames.error().message << "\n";
             return 1;
@@ -233,6 +249,7 @@ int main(int argc, char** argv) {
             std::cerr << "ptcoach-pose: " << (*src)->lastError() << "\n";
             return 1;
         }
+        maybeResize(f, a.resize);
         PoseResult pose = po.staticImages ? (*est)->detectImage(f.image) : (*est)->detectForVideo(f.image, f.tMs);
         std::string source = so.kind == SourceKind::Video ? std::to_string(f.index) : f.source;
         out["frames"].push_back(frameJson(pose, source, f.tMs));

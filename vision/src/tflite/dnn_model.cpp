@@ -164,10 +164,10 @@ const std::vector<std::string>& DnnModel::netOutputNames() const { return m_impl
 void DnnModel::setNumThreads(int n) { cv::setNumThreads(n); }
 
 Expected<DnnModel> DnnModel::loadTfliteFromMemory(const uint8_t* data, size_t size,
-                                                  std::string nameForErrors) {
+                                                  std::string nameForErrors, const LoadOptions& options) {
     try {
         tflite::ModelReader reader(data, size);
-        tflite::ImportResult r = tflite::importModel(reader);
+        tflite::ImportResult r = tflite::importModel(reader, options.skipOutputs);
         auto impl = std::make_unique<Impl>();
         impl->name = std::move(nameForErrors);
         impl->tflite = true;
@@ -192,10 +192,10 @@ Expected<DnnModel> DnnModel::loadTfliteFromMemory(const uint8_t* data, size_t si
     }
 }
 
-Expected<DnnModel> DnnModel::loadTflite(const std::filesystem::path& path) {
+Expected<DnnModel> DnnModel::loadTflite(const std::filesystem::path& path, const LoadOptions& options) {
     auto bytes = readFile(path);
     if (!bytes) return bytes.error();
-    return loadTfliteFromMemory(bytes->data(), bytes->size(), path.string());
+    return loadTfliteFromMemory(bytes->data(), bytes->size(), path.string(), options);
 }
 
 Expected<ModelInfo> DnnModel::inspectTflite(const std::filesystem::path& path) {
@@ -257,18 +257,18 @@ Expected<DnnModel> DnnModel::loadOnnx(const std::filesystem::path& path) {
     }
 }
 
-Expected<DnnModel> DnnModel::load(const std::filesystem::path& path) {
+Expected<DnnModel> DnnModel::load(const std::filesystem::path& path, const LoadOptions& options) {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     if (ext == ".onnx") return loadOnnx(path);
-    return loadTflite(path);
+    return loadTflite(path, options);
 }
 
 Expected<std::vector<cv::Mat>> DnnModel::run(const cv::Mat& input) {
-    return run(std::vector<cv::Mat>{input});
+    return runInputs(std::vector<cv::Mat>{input});
 }
 
-Expected<std::vector<cv::Mat>> DnnModel::run(const std::vector<cv::Mat>& in) {
+Expected<std::vector<cv::Mat>> DnnModel::runInputs(const std::vector<cv::Mat>& in) {
     Impl& d = *m_impl;
     if (in.size() != d.inputs.size())
         return makeError(d.name + ": the model has " + std::to_string(d.inputs.size()) +

@@ -82,15 +82,20 @@ void directRow(const float* const* rows, const float* w, int ntaps, float* out, 
         st(out + x + 16, clampv(a2, vlo, vhi));
         st(out + x + 24, clampv(a3, vlo, vhi));
     }
-    for (; x + 8 <= width; x += 8) {
+    for (; x + 16 <= width; x += 16) {
+        v8 a0 = splat(bias), a1 = a0;
+        for (int t = 0; t < ntaps; ++t) {
+            const v8 wv = splat(w[t]);
+            a0 += wv * ld(rows[t] + x);
+            a1 += wv * ld(rows[t] + x + 8);
+        }
+        st(out + x, clampv(a0, vlo, vhi));
+        st(out + x + 8, clampv(a1, vlo, vhi));
+    }
+    for (; x < width; x += 8) {  // width is a multiple of 8: the caller reads and writes slack
         v8 a0 = splat(bias);
         for (int t = 0; t < ntaps; ++t) a0 += splat(w[t]) * ld(rows[t] + x);
         st(out + x, clampv(a0, vlo, vhi));
-    }
-    for (; x < width; ++x) {
-        float a = bias;
-        for (int t = 0; t < ntaps; ++t) a += w[t] * rows[t][x];
-        out[x] = clampf(a, lo, hi);
     }
 }
 
@@ -294,11 +299,14 @@ private:
         // Zero-padded copy, columns split by stride phase: row r of channel c holds, for phase
         // f in [0, sw), the padded columns f, f + sw, f + 2 sw, ... at [f * wq, f * wq + wq).
         const int hp = h + pt + pb, wp = w + pl + pr;
-        const int wq = (wp + sw - 1) / sw + 1;
+        const int ow8 = (ow + 7) / 8 * 8;
+        // Each phase row has room for reads up to ow8 + (kw - 1) * dw / sw columns.
+        const int wq = std::max((wp + sw - 1) / sw, ow8 + ((kw - 1) * dw) / sw) + 1;
         const size_t rowStride = static_cast<size_t>(sw) * wq;
         const size_t planeStride = static_cast<size_t>(hp) * rowStride;
-        scratch.resize(planeStride * cin);
+        scratch.resize(planeStride * cin + rowStride);
         float* pad = scratch.data();
+        std::fill(pad + planeStride * cin, pad + planeStride * cin + rowStride, 0.f);
         cv::parallel_for_(cv::Range(0, cin), [&](const cv::Range& r) {
             for (int c = r.start; c < r.end; ++c) {
                 float* pc = pad + c * planeStride;
@@ -308,15 +316,15 @@ private:
                 for (int i = 0; i < h; ++i) {
                     float* row = pc + static_cast<size_t>(pt + i) * rowStride;
                     const float* xr = xc + static_cast<size_t>(i) * w;
+                    std::fill(row, row + rowStride, 0.f);
                     if (sw == 1) {
-                        std::fill(row, row + pl, 0.f);
                         std::memcpy(row + pl, xr, w * sizeof(float));
-                        std::fill(row + pl + w, row + rowStride, 0.f);
                     } else {
-                        std::fill(row, row + rowStride, 0.f);
-                        for (int j = 0; j < w; ++j) {
-                            const int col = j + pl;
-                            row[(col % sw) * wq + col / sw] = xr[j];
+                        // padded column col = j + pl goes to phase col % sw, index col / sw
+                        for (int f = 0; f < sw; ++f) {
+                            float* dst = row + static_cast<size_t>(f) * wq;
+                            int j = ((f - pl) % sw + sw) % sw;  // first j with (j+pl)%sw == f
+                            for (int q = (j + pl) / sw; j < w; j += sw, ++q) dst[q] = xr[j];
                         }
                     }
                 }
@@ -331,6 +339,7 @@ private:
         const int units = outC * oh;  // (output channel, output row)
         cv::parallel_for_(cv::Range(0, tasks), [&](const cv::Range& r) {
             std::vector<const float*> rows(ntaps);
+            std::vector<float> tmp(ow8);
             for (int t = r.start; t < r.end; ++t) {
                 const int u0 = static_cast<int>(static_cast<int64_t>(units) * t / tasks);
                 const int u1 = static_cast<int>(static_cast<int64_t>(units) * (t + 1) / tasks);
@@ -349,8 +358,15 @@ private:
                             }
                         }
                     }
-                    directRow(rows.data(), wts + static_cast<size_t>(o) * ntaps, ntaps,
-                              y + (static_cast<size_t>(o) * oh + yy) * ow, ow, bias[o], lo, hi);
+                    float* dst = y + (static_cast<size_t>(o) * oh + yy) * ow;
+                    if (ow8 == ow) {
+                        directRow(rows.data(), wts + static_cast<size_t>(o) * ntaps, ntaps, dst,
+                                  ow8, bias[o], lo, hi);
+                    } else {
+                        directRow(rows.data(), wts + static_cast<size_t>(o) * ntaps, ntaps,
+                                  tmp.data(), ow8, bias[o], lo, hi);
+                        std::memcpy(dst, tmp.data(), ow * sizeof(float));
+                    }
                 }
             }
         });

@@ -119,7 +119,8 @@ struct Value {
 
 class Builder {
 public:
-    explicit Builder(const ModelReader& r) : m_r(r), m_values(r.tensors.size()) {}
+    Builder(const ModelReader& r, std::vector<int> skipOutputs)
+        : m_r(r), m_values(r.tensors.size()), m_skip(std::move(skipOutputs)) {}
 
     ImportResult build() {
         registerCustomLayers();
@@ -144,11 +145,37 @@ public:
             m_net.setInputShape(t.name, netShape);
             res.inputs.push_back({t.name, t.shape, v.nchw, {}});
         }
-        for (const OperatorDesc& op : m_r.ops) {
-            res.opCounts[op.opName()]++;
-            convert(op);
+        // Operators needed for the kept outputs: walk back from them through producers.
+        std::vector<int> keptOutputs;
+        for (size_t i = 0; i < m_r.outputs.size(); ++i)
+            if (std::find(m_skip.begin(), m_skip.end(), static_cast<int>(i)) == m_skip.end())
+                keptOutputs.push_back(m_r.outputs[i]);
+        if (keptOutputs.empty()) fail("every output of the model was skipped");
+        std::vector<int> producer(m_r.tensors.size(), -1);
+        for (size_t k = 0; k < m_r.ops.size(); ++k)
+            for (int t : m_r.ops[k].outputs)
+                if (t >= 0 && static_cast<size_t>(t) < producer.size()) producer[t] = static_cast<int>(k);
+        std::vector<char> needed(m_r.ops.size(), m_skip.empty() ? 1 : 0);
+        if (!m_skip.empty()) {
+            std::vector<int> stack(keptOutputs.begin(), keptOutputs.end());
+            std::vector<char> seen(m_r.tensors.size(), 0);
+            while (!stack.empty()) {
+                int t = stack.back();
+                stack.pop_back();
+                if (t < 0 || static_cast<size_t>(t) >= seen.size() || seen[t]) continue;
+                seen[t] = 1;
+                int k = producer[t];
+                if (k < 0 || needed[k]) continue;
+                needed[k] = 1;
+                for (int in : m_r.ops[k].inputs) stack.push_back(in);
+            }
         }
-        for (int t : m_r.outputs) {
+        for (size_t k = 0; k < m_r.ops.size(); ++k) {
+            const OperatorDesc& op = m_r.ops[k];
+            res.opCounts[op.opName()]++;
+            if (needed[k]) convert(op);
+        }
+        for (int t : keptOutputs) {
             const TensorDesc& td = m_r.tensors[t];
             Value& v = m_values[t];
             if (v.kind == Value::Unset)
@@ -174,6 +201,7 @@ private:
     const ModelReader& m_r;
     cv::dnn::Net m_net;
     std::vector<Value> m_values;
+    std::vector<int> m_skip;  // model outputs (by position) not built
     std::vector<std::string> m_names;  // by layer id
     std::map<std::string, int> m_layerCounts;
     struct Expect { int lid; std::vector<int> shape; int tensor; };
@@ -780,22 +808,29 @@ private:
             fail(op.describe() + ": unknown padding " + std::to_string(padding));
         if (!heldNchw(x.index)) fail(op.describe() + ": input must be a 4D tensor");
         const int cinPerGroup = depthwise ? 1 : wt.shape[3];
-        if (useFastConv() && fastConvSupports(group, cin, cinPerGroup, kh, kw, sh, sw,
-                                              padding == PAD_SAME ||
-                                                  m_values[x.index].kind == Value::PadView)) {
-            int src = x.index, pt = 0, pb = 0, pl = 0, pr = 0;
-            if (m_values[src].kind == Value::PadView) {
-                const Value& pv = m_values[src];
-                pt = pv.padT; pb = pv.padB; pl = pv.padL; pr = pv.padR;
-                src = pv.padSrc;
-            }
-            if (padding == PAD_SAME) {
-                int a, b;
-                samePads(x.shape[1], kh, sh, dh, a, b);
-                pt += a; pb += b;
-                samePads(x.shape[2], kw, sw, dw, a, b);
-                pl += a; pr += b;
-            }
+        int src = x.index, pt = 0, pb = 0, pl = 0, pr = 0;
+        if (m_values[src].kind == Value::PadView) {
+            const Value& pv = m_values[src];
+            pt = pv.padT; pb = pv.padB; pl = pv.padL; pr = pv.padR;
+            src = pv.padSrc;
+        }
+        if (padding == PAD_SAME) {
+            int a, b;
+            samePads(x.shape[1], kh, sh, dh, a, b);
+            pt += a; pb += b;
+            samePads(x.shape[2], kw, sw, dw, a, b);
+            pl += a; pr += b;
+        }
+        // Dense 1x1 convolutions with many channels: OpenCV's own kernel is faster (measured on
+        // the BlazePose models); sparse ones (DENSIFY'd, mostly zeros) use the sparse kernel.
+        bool bigDensePointwise = false;
+        if (group == 1 && kh == 1 && kw == 1 && cinPerGroup >= 64 && outC >= 64) {
+            size_t nnz = 0;
+            for (float v : w->data) nnz += v != 0.f;
+            bigDensePointwise = nnz * 2 >= w->data.size();
+        }
+        if (useFastConv() && !bigDensePointwise &&
+            fastConvSupports(group, cin, cinPerGroup, kh, kw, sh, sw, pt + pb + pl + pr > 0)) {
             LayerParams lp;
             lp.set("kernel_h", kh);
             lp.set("kernel_w", kw);
@@ -831,7 +866,7 @@ private:
         lp.set("stride_w", sw);
         lp.set("dilation_h", dh);
         lp.set("dilation_w", dw);
-        const int src = spatialPadding(op, x, padding, kh, kw, sh, sw, dh, dw, lp);
+        src = spatialPadding(op, x, padding, kh, kw, sh, sw, dh, dw, lp);
         lp.set("num_output", outC);
         lp.set("group", group);
         lp.set("bias_term", !bias.empty());
@@ -1407,8 +1442,8 @@ private:
 
 }  // namespace
 
-ImportResult importModel(const ModelReader& model) {
-    Builder b(model);
+ImportResult importModel(const ModelReader& model, const std::vector<int>& skipOutputs) {
+    Builder b(model, skipOutputs);
     return b.build();
 }
 

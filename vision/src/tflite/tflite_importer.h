@@ -24,8 +24,9 @@ struct ImportResult {
     std::map<std::string, int> layerCounts;  // cv::dnn layer type -> count
 };
 
-// Throws ImportError (or cv::Exception from OpenCV) on failure.
-ImportResult importModel(const ModelReader& model);
+// Throws ImportError (or cv::Exception from OpenCV) on failure. Model outputs listed (by position)
+// in skipOutputs are not built, nor any operator that only feeds them.
+ImportResult importModel(const ModelReader& model, const std::vector<int>& skipOutputs = {});
 
 // Decodes IEEE half floats.
 float halfToFloat(uint16_t h);

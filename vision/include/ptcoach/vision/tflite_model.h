@@ -41,16 +41,23 @@ struct ModelInfo {
     std::map<std::string, int> layerCounts;
 };
 
+struct LoadOptions {
+    // TFLite: model outputs (by position) not to compute. The operators that only feed them are
+    // left out of the net, and info().outputs and run() then hold only the other outputs, in
+    // model order. (E.g. BlazePose's segmentation mask when no mask is wanted.)
+    std::vector<int> skipOutputs;
+};
+
 class DnnModel {
 public:
-    static Expected<DnnModel> loadTflite(const std::filesystem::path& path);
+    static Expected<DnnModel> loadTflite(const std::filesystem::path& path, const LoadOptions& options = {});
     static Expected<DnnModel> loadTfliteFromMemory(const uint8_t* data, size_t size,
-                                                   std::string nameForErrors);
+                                                   std::string nameForErrors, const LoadOptions& options = {});
     static Expected<DnnModel> loadOnnx(const std::filesystem::path& path);
     // By extension: ".onnx" -> ONNX, anything else is read as TFLite (the file identifier
     // "TFL3" is checked), so MediaPipe's packed assets such as pose_solution_packed_assets.data
     // load too.
-    static Expected<DnnModel> load(const std::filesystem::path& path);
+    static Expected<DnnModel> load(const std::filesystem::path& path, const LoadOptions& options = {});
 
     // Lists a TFLite model's inputs, outputs and operators without building a net (works for
     // models with unsupported operators too).
@@ -71,8 +78,8 @@ public:
     // output order, each a fresh Mat with the TFLite output's shape (e.g. 4D {1,64,64,39}, 3D
     // {1,2254,12}, 2D {1,195}).
     Expected<std::vector<cv::Mat>> run(const cv::Mat& input);
-    // Same, one Mat per model input (in model input order).
-    Expected<std::vector<cv::Mat>> run(const std::vector<cv::Mat>& inputs);
+    // Same, one Mat per model input (in model input order) for models with several inputs.
+    Expected<std::vector<cv::Mat>> runInputs(const std::vector<cv::Mat>& inputs);
 
     // cv::setNumThreads(n): OpenCV's thread pool is process-wide.
     void setNumThreads(int n);
