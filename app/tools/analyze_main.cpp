@@ -1,15 +1,236 @@
-// ptcoach-analyze: reps, holds, posture and lifting form from landmarks.
+// ptcoach-analyze: reps, holds, posture and lifting form from landmarks (a landmark CSV, the JSON
+// that ptcoach-pose writes) or from a video run through the pose pipeline.
+#include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "ptcoach/analysis/exercise.h"
+#include "ptcoach/analysis/landmark_io.h"
+#include "ptcoach/analysis/lifting.h"
+#include "ptcoach/analysis/posture.h"
+#include "ptcoach/analysis/tracker.h"
+#include "ptcoach/core/paths.h"
+#include "ptcoach/vision/frame_source.h"
+#include "ptcoach/vision/pose_estimator.h"
+
+namespace fs = std::filesystem;
+using namespace ptcoach;
+using namespace ptcoach::analysis;
+
+namespace {
+
+const char* kUsage =
+    "Usage: ptcoach-analyze --exercise ID|posture|lifting --input VIDEO|LANDMARKS.csv|POSE.json --json OUT\n"
+    "                       [--per-frame] [--static] [--model lite|full|heavy] [--fps N] [--image-size WxH]\n"
+    "       ptcoach-analyze --list-exercises\n\n"
+    "Counts good reps, times holds and checks form.\n"
+    "  --exercise   an exercise id (see --list-exercises), or posture, or lifting\n"
+    "  --input      a video (runs the pose pipeline), a landmark CSV, or the JSON ptcoach-pose writes\n"
+    "  --json       where to write the result\n"
+    "  --per-frame  also write each frame's phase and faults\n"
+    "  --static     judge every frame on its own (photos, shuffled frames): no smoothing, no durations, no reps\n"
+    "  --model      pose model for video input (default full)\n"
+    "  --fps N      frame rate for a CSV without a t_ms column (default 30)\n"
+    "  --image-size WxH  image size for a CSV without an image_width line (for aspect-correct angles)\n"
+    "  --programs-dir DIR  exercise files (default: the source tree's programs/)\n"
+    "  --list-exercises    print the exercises and exit\n";
+
+int usageError(const std::string& msg) {
+    std::cerr << "ptcoach-analyze: " << msg << "\n(see ptcoach-analyze --help)\n";
+    return 2;
+}
+
+struct Args {
+    std::string exercise, model = "full";
+    fs::path input, json, programsDir;
+    bool perFrame = false, staticMode = false, list = false;
+    double fps = 30;
+    int width = 0, height = 0;
+};
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Landmarks from a video, through the pose pipeline.
+Expected<LandmarkSequence> poseFromVideo(const Args& a) {
+    vision::PoseEstimatorOptions po;
+    po.model = a.model;
+    po.staticImages = a.staticMode;
+    auto est = vision::PoseEstimator::create(po);
+    if (!est) return est.error();
+    auto src = vision::openFrameSource(vision::sourceForPath(a.input));
+    if (!src) return src.error();
+    LandmarkSequence seq;
+    seq.source = a.input.string();
+    vision::Frame fr;
+    while (true) {
+        auto rr = (*src)->read(fr);
+        if (rr == vision::ReadResult::End) break;
+        if (rr == vision::ReadResult::Error) return makeError(a.input.string() + ": " + (*src)->lastError());
+        vision::PoseResult r = a.staticMode ? (*est)->detectImage(fr.image) : (*est)->detectForVideo(fr.image, fr.tMs);
+        LandmarkFrame f;
+        f.tMs = fr.tMs;
+        f.person = r.person;
+        f.imageWidth = fr.image.cols;
+        f.imageHeight = fr.image.rows;
+        if (r.person) {
+            std::array<WorldPoint, kLandmarks> world{};
+            for (int i = 0; i < kLandmarks; ++i) {
+                const auto& l = r.landmarks[static_cast<size_t>(i)];
+                f.points[static_cast<size_t>(i)] = {l.x, l.y, l.z, l.visibility};
+                const auto& w = r.world[static_cast<size_t>(i)];
+                world[static_cast<size_t>(i)] = {w.x, w.y, w.z};
+            }
+            f.world = world;
+        }
+        seq.frames.push_back(f);
+    }
+    if (seq.frames.empty()) return makeError(a.input.string() + ": no frames");
+    return seq;
+}
+
+Expected<LandmarkSequence> readInput(const Args& a) {
+    std::string ext = lower(a.input.extension().string());
+    if (!fs::exists(a.input)) return makeError(a.input.string() + ": no such file");
+    if (ext == ".csv") {
+        CsvReadOptions o;
+        o.fpsWhenNoTime = a.fps;
+        o.imageWidth = a.width;
+        o.imageHeight = a.height;
+        return readLandmarkCsv(a.input, o);
+    }
+    if (ext == ".json") return readPoseJson(a.input);
+    return poseFromVideo(a);
+}
+
+int listExercises(const Args& a) {
+    auto all = loadAllExercises(a.programsDir);
+    if (!all) {
+        std::cerr << "ptcoach-analyze: " << all.error().message << "\n";
+        return 1;
+    }
+    for (const auto& e : *all)
+        std::cout << e.id << "\t" << kindName(e.kind) << "\tview=" << viewNeedName(e.view) << "\tsides=" << sidesName(e.sides)
+                  << "\t" << e.title << "\n";
+    std::cout << "posture\tanalysis\tview=either\tsides=both\tStanding or sitting posture check\n";
+    std::cout << "lifting\tanalysis\tview=side\tsides=both\tLifting form: squat or stoop lift, twist, load distance\n";
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    Args a;
     for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--help") {
-            std::cout << "Usage: ptcoach-analyze --exercise ID|posture|lifting --input VIDEO|LANDMARKS.csv|POSE.json "
-                         "--json OUT\n";
+        std::string s = argv[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= argc) return false;
+            out = argv[++i];
+            return true;
+        };
+        std::string v;
+        if (s == "--help" || s == "-h") {
+            std::cout << kUsage;
             return 0;
+        } else if (s == "--per-frame") {
+            a.perFrame = true;
+        } else if (s == "--static") {
+            a.staticMode = true;
+        } else if (s == "--list-exercises") {
+            a.list = true;
+        } else if (s == "--exercise" || s == "--input" || s == "--json" || s == "--model" || s == "--fps" ||
+                   s == "--image-size" || s == "--programs-dir") {
+            if (!value(v)) return usageError(s + " needs a value");
+            if (s == "--exercise") a.exercise = v;
+            else if (s == "--input") a.input = v;
+            else if (s == "--json") a.json = v;
+            else if (s == "--model") a.model = v;
+            else if (s == "--programs-dir") a.programsDir = v;
+            else if (s == "--fps") {
+                try {
+                    size_t used = 0;
+                    a.fps = std::stod(v, &used);
+                    if (used != v.size() || !(a.fps > 0 && a.fps <= 1000)) throw std::invalid_argument(v);
+                } catch (const std::exception&) {
+                    return usageError("--fps expects a number from 0 to 1000, found '" + v + "'");
+                }
+            } else {
+                auto x = v.find('x');
+                int w = 0, h = 0;
+                bool ok = x != std::string::npos &&
+                          std::from_chars(v.data(), v.data() + x, w).ptr == v.data() + x &&
+                          std::from_chars(v.data() + x + 1, v.data() + v.size(), h).ptr == v.data() + v.size() &&
+                          w > 0 && h > 0;
+                if (!ok) return usageError("--image-size expects WxH, e.g. 1280x720, found '" + v + "'");
+                a.width = w, a.height = h;
+            }
+        } else {
+            return usageError("unknown option '" + s + "'");
         }
     }
-    std::cerr << "ptcoach-analyze: movement analysis is not in this build yet\n";
-    return 1;
+    if (a.list) return listExercises(a);
+    if (a.exercise.empty()) return usageError("--exercise is required");
+    if (a.input.empty()) return usageError("--input is required");
+    if (a.json.empty()) return usageError("--json is required");
+
+    TrackerOptions to;
+    to.staticFrames = a.staticMode;
+    // The analysis first: a bad exercise id is reported before a long video is processed.
+    std::unique_ptr<ExerciseTracker> tracker;
+    std::unique_ptr<PostureAnalyzer> posture;
+    std::unique_ptr<LiftingAnalyzer> lifting;
+    if (a.exercise == "posture") {
+        auto p = PostureAnalyzer::create({to, a.programsDir});
+        if (!p) return std::cerr << "ptcoach-analyze: " << p.error().message << "\n", 1;
+        posture = std::move(*p);
+    } else if (a.exercise == "lifting") {
+        LiftingOptions lo;
+        lo.tracker = to;
+        lo.programsDir = a.programsDir;
+        auto l = LiftingAnalyzer::create(lo);
+        if (!l) return std::cerr << "ptcoach-analyze: " << l.error().message << "\n", 1;
+        lifting = std::move(*l);
+    } else {
+        auto def = loadExerciseById(a.exercise, a.programsDir);
+        if (!def) return std::cerr << "ptcoach-analyze: " << def.error().message << "\n", 1;
+        auto t = ExerciseTracker::create(*def, to);
+        if (!t) return std::cerr << "ptcoach-analyze: " << t.error().message << "\n", 1;
+        tracker = std::move(*t);
+    }
+
+    auto seq = readInput(a);
+    if (!seq) {
+        std::cerr << "ptcoach-analyze: " << seq.error().message << "\n";
+        return 1;
+    }
+    for (const auto& f : seq->frames) {
+        if (tracker) tracker->update(f);
+        if (posture) posture->update(f);
+        if (lifting) lifting->update(f);
+    }
+    AnalysisResult r = tracker ? tracker->result() : posture ? posture->result() : lifting->result();
+    nlohmann::json j = toJson(r, a.perFrame);
+    j["input"] = a.input.string();
+    j["frames_read"] = seq->frames.size();
+    std::ofstream out(a.json);
+    if (!out) {
+        std::cerr << "ptcoach-analyze: " << a.json.string() << ": cannot be opened for writing\n";
+        return 1;
+    }
+    out << j.dump(1) << "\n";
+    if (!out.flush()) {
+        std::cerr << "ptcoach-analyze: " << a.json.string() << ": write failed\n";
+        return 1;
+    }
+    std::cerr << r.exercise << ": " << r.reps << " reps, " << r.faults.size() << " faults, " << r.viewProblems.size()
+              << " view problems, " << seq->frames.size() << " frames\n";
+    return 0;
 }

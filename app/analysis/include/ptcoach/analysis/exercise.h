@@ -1,0 +1,108 @@
+#pragma once
+// Exercises as data: the exercise files in programs/exercises/*.json (format: programs/README.md).
+// A file says which measure drives the movement (with enter/exit thresholds), or which band is
+// held, which sides move, the camera view needed, and the form rules with their cues.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ptcoach/analysis/measures.h"
+#include "ptcoach/core/expected.h"
+
+namespace ptcoach::analysis {
+
+inline constexpr int kExerciseFormatVersion = 1;
+
+enum class ExerciseKind { Reps, Hold, Posture };
+enum class Sides { Both, Either, Left, Right, Alternating };
+enum class Direction { Decrease, Increase };  // how the driving measure changes going into a rep
+// Where a form rule applies. Rest: at the start position; Moving: between rest and peak; Peak: past
+// the enter threshold; Rep: Moving or Peak; Hold: inside the hold band; Active: any phase after the
+// start position was reached; RepEnd: once per attempt, on an aggregate of the measure over it.
+enum class RulePhase { Any, Active, Rest, Moving, Peak, Rep, Hold, RepEnd };
+enum class Severity { Info, Warning, Error };
+enum class Aggregate { Min, Max };
+
+std::string_view kindName(ExerciseKind k);
+std::string_view sidesName(Sides s);
+std::string_view rulePhaseName(RulePhase p);
+std::string_view severityName(Severity s);
+
+// An allowed range; an open end is unbounded.
+struct Band {
+    std::optional<float> min, max;
+    bool contains(float v) const { return (!min || v >= *min) && (!max || v <= *max); }
+};
+
+struct Condition {
+    MeasureRef measure;
+    SideMode side = SideMode::Tracked;
+    Band band;
+};
+
+struct TrackingSpec {
+    MeasureRef measure;
+    Direction direction = Direction::Decrease;
+    float exit = 0;     // back at rest once past this (completes a rep)
+    float attempt = 0;  // a movement has started once past this (between exit and enter)
+    float enter = 0;    // the rep's peak phase is reached once past this
+    float target = 0;   // a full rep reaches this (for quality)
+    int minRepMs = 500, maxRepMs = 10000;
+    int startHoldMs = 500;             // the start position must be held this long before counting
+    std::vector<Condition> startConditions;  // besides being at rest on the driving measure
+};
+
+struct HoldSpec {
+    MeasureRef measure;
+    SideMode side = SideMode::Mean;
+    Band band;
+    int targetMs = 0;
+    int minHoldMs = 1000;  // shorter stays in the band are not holds
+    int graceMs = 500;     // leaving the band (or the frame) this briefly does not end the hold
+};
+
+struct FormRule {
+    std::string code;
+    MeasureRef measure;
+    SideMode side = SideMode::Tracked;
+    Band ok;                     // the fault fires when the measure is outside
+    RulePhase phase = RulePhase::Active;
+    Aggregate aggregate = Aggregate::Min;  // RepEnd only
+    int minMs = 300;             // must persist this long before it fires
+    Severity severity = Severity::Warning;
+    std::string message;         // the cue the person hears
+    ViewNeed view = ViewNeed::Either;  // the measure's view unless the file narrows it
+};
+
+struct Dose {
+    int sets = 1, reps = 0, holdS = 0, restS = 0;
+};
+
+struct ExerciseDefinition {
+    std::string file;
+    int version = kExerciseFormatVersion;
+    std::string id, title, startPosition, stance;  // stance: posture files only
+    std::vector<std::string> steps, cautions;
+    ExerciseKind kind = ExerciseKind::Reps;
+    ViewNeed view = ViewNeed::Either;
+    Sides sides = Sides::Both;
+    Dose dose;
+    std::optional<TrackingSpec> tracking;
+    std::optional<HoldSpec> hold;
+    std::vector<FormRule> form;
+};
+
+// The fault codes the analysis knows (a rule with another code is an error).
+const std::vector<std::string>& knownFaultCodes();
+
+Expected<ExerciseDefinition> parseExercise(const nlohmann::json& doc, const std::string& file);
+Expected<ExerciseDefinition> loadExercise(const std::filesystem::path& file);
+// <dir>/exercises/<id>.json; dir defaults to ptcoach::programsDir().
+Expected<ExerciseDefinition> loadExerciseById(const std::string& id, std::filesystem::path dir = {});
+// Every exercise file, sorted by id; the first bad file is the error.
+Expected<std::vector<ExerciseDefinition>> loadAllExercises(std::filesystem::path dir = {});
+
+}  // namespace ptcoach::analysis

@@ -1,0 +1,41 @@
+#pragma once
+// Follows one exercise through a landmark stream: start position, reps with hysteresis (jitter
+// around one threshold adds no rep), holds, form rules with a minimum duration, and view problems.
+// Feed frames in time order; ask for the result at any time.
+#include <memory>
+
+#include "ptcoach/analysis/analysis_result.h"
+#include "ptcoach/analysis/exercise.h"
+#include "ptcoach/core/expected.h"
+
+namespace ptcoach::analysis {
+
+struct TrackerOptions {
+    bool staticFrames = false;  // judge every frame on its own: no smoothing, no durations, no reps
+    int smoothFrames = 3;       // median window over the driving measure
+    int dropToleranceMs = 700;  // a measure unseen this long ends the rep; the start position is needed again
+    int faultReleaseMs = 250;   // a fault ends once its condition has been gone this long
+    int viewProblemMinMs = 500; // view problems shorter than this are not reported
+};
+
+class ExerciseTracker {
+public:
+    static Expected<std::unique_ptr<ExerciseTracker>> create(const ExerciseDefinition& exercise,
+                                                             const TrackerOptions& options = {});
+    ~ExerciseTracker();
+
+    // The next frame (time must not go back). Returns what this frame showed.
+    const FrameReport& update(const LandmarkFrame& frame);
+    // Everything so far; open faults, holds and view problems end at the last frame.
+    AnalysisResult result() const;
+    int reps() const;
+
+    const ExerciseDefinition& exercise() const;
+
+private:
+    struct Impl;
+    explicit ExerciseTracker(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace ptcoach::analysis

@@ -1,0 +1,360 @@
+#include "ptcoach/analysis/exercise.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ptcoach/core/paths.h"
+#include "ptcoach/engine/json_check.h"
+
+namespace ptcoach::analysis {
+
+namespace {
+
+using engine::JsonCheck;
+using nlohmann::json;
+
+constexpr double kBig = 1e6;
+
+template <typename E, size_t N>
+std::optional<E> pick(const std::string& s, const std::pair<const char*, E> (&table)[N]) {
+    for (const auto& [name, value] : table)
+        if (s == name) return value;
+    return std::nullopt;
+}
+
+template <typename E, size_t N>
+std::string choices(const std::pair<const char*, E> (&table)[N]) {
+    std::string out;
+    for (const auto& [name, value] : table) out += (out.empty() ? "" : ", ") + std::string(name);
+    return out;
+}
+
+const std::pair<const char*, ExerciseKind> kKinds[] = {
+    {"reps", ExerciseKind::Reps}, {"hold", ExerciseKind::Hold}, {"posture", ExerciseKind::Posture}};
+const std::pair<const char*, Sides> kSides[] = {{"both", Sides::Both},
+                                                {"either", Sides::Either},
+                                                {"left", Sides::Left},
+                                                {"right", Sides::Right},
+                                                {"alternating", Sides::Alternating}};
+const std::pair<const char*, ViewNeed> kViews[] = {
+    {"front", ViewNeed::Front}, {"side", ViewNeed::Side}, {"either", ViewNeed::Either}};
+const std::pair<const char*, Direction> kDirections[] = {{"decrease", Direction::Decrease},
+                                                         {"increase", Direction::Increase}};
+const std::pair<const char*, RulePhase> kPhases[] = {
+    {"any", RulePhase::Any},   {"active", RulePhase::Active}, {"rest", RulePhase::Rest},
+    {"moving", RulePhase::Moving}, {"peak", RulePhase::Peak}, {"rep", RulePhase::Rep},
+    {"hold", RulePhase::Hold}, {"rep_end", RulePhase::RepEnd}};
+const std::pair<const char*, Severity> kSeverities[] = {
+    {"info", Severity::Info}, {"warning", Severity::Warning}, {"error", Severity::Error}};
+const std::pair<const char*, Aggregate> kAggregates[] = {{"min", Aggregate::Min}, {"max", Aggregate::Max}};
+
+template <typename E, size_t N>
+E enumField(JsonCheck& c, const json& obj, const std::string& path, const char* key,
+            const std::pair<const char*, E> (&table)[N], bool required, E fallback) {
+    if (!obj.is_object() || !obj.contains(key)) {
+        if (required) c.problem(path + "." + key, "missing (expected one of: " + choices(table) + ")");
+        return fallback;
+    }
+    std::string s = c.str(obj, path, key);
+    if (s.empty()) return fallback;
+    auto v = pick(s, table);
+    if (!v) {
+        c.problem(path + "." + key, "'" + s + "' is not one of: " + choices(table));
+        return fallback;
+    }
+    return *v;
+}
+
+MeasureRef measureField(JsonCheck& c, const json& obj, const std::string& path, const char* key = "measure") {
+    std::string name = c.str(obj, path, key);
+    if (name.empty()) return {};
+    auto m = findMeasure(name);
+    if (!m) {
+        std::string list;
+        for (const auto& info : allMeasures()) list += (list.empty() ? "" : ", ") + std::string(info.name);
+        c.problem(path + "." + key, "unknown measure '" + name + "' (known: " + list +
+                                        "; sided measures also take the suffix _asymmetry)");
+        return {};
+    }
+    return *m;
+}
+
+SideMode sideField(JsonCheck& c, const json& obj, const std::string& path, SideMode fallback) {
+    if (!obj.contains("side")) return fallback;
+    std::string s = c.str(obj, path, "side");
+    auto m = parseSideMode(s);
+    if (!m) {
+        c.problem(path + ".side", "'" + s + "' is not one of: tracked, left, right, best, mean, max, min");
+        return fallback;
+    }
+    return *m;
+}
+
+Band bandFields(JsonCheck& c, const json& obj, const std::string& path, bool needOne) {
+    Band b;
+    if (obj.contains("min")) b.min = static_cast<float>(c.num(obj, path, "min", -kBig, kBig));
+    if (obj.contains("max")) b.max = static_cast<float>(c.num(obj, path, "max", -kBig, kBig));
+    if (needOne && !b.min && !b.max) c.problem(path, "needs 'min', 'max' or both (the allowed band)");
+    if (b.min && b.max && *b.min > *b.max) c.problem(path, "'min' is above 'max'");
+    return b;
+}
+
+int msField(JsonCheck& c, const json& obj, const std::string& path, const char* key, double hi, int fallback) {
+    if (!obj.contains(key)) return fallback;
+    return static_cast<int>(std::lround(c.num(obj, path, key, 0, hi) * 1000.0));
+}
+
+std::vector<std::string> stringList(JsonCheck& c, const json& obj, const std::string& path, const char* key) {
+    std::vector<std::string> out;
+    if (!obj.contains(key)) return out;
+    const json& a = obj[key];
+    if (!a.is_array()) {
+        c.problem(path + "." + key, "expected an array of strings");
+        return out;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!a[i].is_string() || a[i].get<std::string>().empty())
+            c.problem(path + "." + key + "[" + std::to_string(i) + "]", "expected a non-empty string");
+        else
+            out.push_back(a[i].get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string_view kindName(ExerciseKind k) {
+    for (const auto& [n, v] : kKinds)
+        if (v == k) return n;
+    return "reps";
+}
+std::string_view sidesName(Sides s) {
+    for (const auto& [n, v] : kSides)
+        if (v == s) return n;
+    return "both";
+}
+std::string_view rulePhaseName(RulePhase p) {
+    for (const auto& [n, v] : kPhases)
+        if (v == p) return n;
+    return "any";
+}
+std::string_view severityName(Severity s) {
+    for (const auto& [n, v] : kSeverities)
+        if (v == s) return n;
+    return "warning";
+}
+
+const std::vector<std::string>& knownFaultCodes() {
+    static const std::vector<std::string> codes = {
+        "not_deep_enough", "knees_caving",  "knee_past_toes",    "trunk_too_far_forward", "leaning_back",
+        "hips_sagging",    "hips_piking",   "stoop_lift",        "twisting",              "load_far_from_body",
+        "forward_head",    "shoulders_uneven", "pelvis_uneven",  "slouching",             "loose_upper_arm",
+        "trunk_leaning_sideways", "not_straight_enough"};
+    return codes;
+}
+
+Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& file) {
+    JsonCheck c(file);
+    ExerciseDefinition d;
+    d.file = file;
+    c.onlyKeys(doc, "$", {"format", "version", "id", "title", "kind", "view", "sides", "start_position", "stance",
+                          "steps", "cautions", "dose", "tracking", "hold", "form"});
+    if (!c.ok()) return makeError(c.message());
+    if (c.str(doc, "$", "format") != "ptcoach-exercise" && doc.contains("format") && doc["format"].is_string())
+        c.problem("$.format", "expected \"ptcoach-exercise\"");
+    d.version = c.integer(doc, "$", "version", 1, 1000);
+    if (c.ok() && d.version > kExerciseFormatVersion)
+        c.problem("$.version", "version " + std::to_string(d.version) + " is newer than this build reads (" +
+                                   std::to_string(kExerciseFormatVersion) + ")");
+    d.id = c.str(doc, "$", "id");
+    if (!d.id.empty() && d.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+        c.problem("$.id", "'" + d.id + "' must be lowercase letters, digits and _");
+    d.title = c.str(doc, "$", "title");
+    d.kind = enumField(c, doc, "$", "kind", kKinds, true, ExerciseKind::Reps);
+    d.view = enumField(c, doc, "$", "view", kViews, true, ViewNeed::Either);
+    d.sides = enumField(c, doc, "$", "sides", kSides, true, Sides::Both);
+    d.startPosition = c.str(doc, "$", "start_position");
+    d.steps = stringList(c, doc, "$", "steps");
+    d.cautions = stringList(c, doc, "$", "cautions");
+    if (d.kind == ExerciseKind::Posture) {
+        d.stance = c.str(doc, "$", "stance");
+        if (!d.stance.empty() && d.stance != "standing" && d.stance != "sitting")
+            c.problem("$.stance", "'" + d.stance + "' is not one of: standing, sitting");
+    } else if (doc.contains("stance")) {
+        c.problem("$.stance", "only posture files have a stance");
+    }
+
+    // dose
+    if (!doc.contains("dose")) {
+        c.problem("$.dose", "missing (expected {\"sets\", \"reps\" or \"hold_s\", \"rest_s\"})");
+    } else {
+        const json& dj = doc["dose"];
+        c.onlyKeys(dj, "$.dose", {"sets", "reps", "hold_s", "rest_s"});
+        d.dose.sets = c.integer(dj, "$.dose", "sets", 1, 20);
+        d.dose.reps = c.integer(dj, "$.dose", "reps", 1, 100, false, 0);
+        d.dose.holdS = c.integer(dj, "$.dose", "hold_s", 1, 600, false, 0);
+        d.dose.restS = c.integer(dj, "$.dose", "rest_s", 0, 600, false, 0);
+        if (d.kind == ExerciseKind::Reps && !dj.contains("reps")) c.problem("$.dose.reps", "missing for a reps exercise");
+        if (d.kind == ExerciseKind::Hold && !dj.contains("hold_s"))
+            c.problem("$.dose.hold_s", "missing for a hold exercise");
+    }
+
+    // tracking
+    if (doc.contains("tracking")) {
+        const json& t = doc["tracking"];
+        const std::string p = "$.tracking";
+        c.onlyKeys(t, p, {"measure", "direction", "exit", "attempt", "enter", "target", "min_rep_s", "max_rep_s", "start"});
+        TrackingSpec ts;
+        ts.measure = measureField(c, t, p);
+        ts.direction = enumField(c, t, p, "direction", kDirections, true, Direction::Decrease);
+        ts.exit = static_cast<float>(c.num(t, p, "exit", -kBig, kBig));
+        ts.enter = static_cast<float>(c.num(t, p, "enter", -kBig, kBig));
+        ts.attempt = static_cast<float>(c.num(t, p, "attempt", -kBig, kBig, false, 0.5 * (ts.exit + ts.enter)));
+        ts.target = static_cast<float>(c.num(t, p, "target", -kBig, kBig, false, ts.enter));
+        ts.minRepMs = msField(c, t, p, "min_rep_s", 60, 500);
+        ts.maxRepMs = msField(c, t, p, "max_rep_s", 600, 10000);
+        float s = ts.direction == Direction::Decrease ? 1.0f : -1.0f;  // thresholds ordered exit > attempt > enter
+        if (c.ok()) {
+            if (!(s * ts.exit > s * ts.attempt && s * ts.attempt > s * ts.enter))
+                c.problem(p, std::string("thresholds must be ordered exit ") + (s > 0 ? ">" : "<") + " attempt " +
+                                 (s > 0 ? ">" : "<") + " enter for direction '" +
+                                 (s > 0 ? "decrease" : "increase") + "' (the gap between exit and enter is the "
+                                 "hysteresis that keeps jitter from adding reps)");
+            if (s * ts.target > s * ts.attempt) c.problem(p + ".target", "must lie beyond attempt, toward enter");
+            if (ts.minRepMs >= ts.maxRepMs) c.problem(p, "min_rep_s must be below max_rep_s");
+        }
+        if (t.contains("start")) {
+            const json& st = t["start"];
+            c.onlyKeys(st, p + ".start", {"hold_s", "conditions"});
+            ts.startHoldMs = msField(c, st, p + ".start", "hold_s", 60, 500);
+            if (st.contains("conditions")) {
+                if (!st["conditions"].is_array()) c.problem(p + ".start.conditions", "expected an array");
+                else
+                    for (size_t i = 0; i < st["conditions"].size(); ++i) {
+                        const json& cj = st["conditions"][i];
+                        std::string cp = p + ".start.conditions[" + std::to_string(i) + "]";
+                        c.onlyKeys(cj, cp, {"measure", "side", "min", "max"});
+                        Condition cond;
+                        cond.measure = measureField(c, cj, cp);
+                        cond.side = sideField(c, cj, cp, SideMode::Tracked);
+                        cond.band = bandFields(c, cj, cp, true);
+                        ts.startConditions.push_back(cond);
+                    }
+            }
+        }
+        d.tracking = ts;
+    }
+    if (doc.contains("hold")) {
+        const json& h = doc["hold"];
+        const std::string p = "$.hold";
+        c.onlyKeys(h, p, {"measure", "side", "min", "max", "target_s", "min_s", "grace_s"});
+        HoldSpec hs;
+        hs.measure = measureField(c, h, p);
+        hs.side = sideField(c, h, p, SideMode::Mean);
+        hs.band = bandFields(c, h, p, true);
+        hs.targetMs = msField(c, h, p, "target_s", 600, 0);
+        hs.minHoldMs = msField(c, h, p, "min_s", 60, 1000);
+        hs.graceMs = msField(c, h, p, "grace_s", 10, 500);
+        d.hold = hs;
+    }
+    if (d.kind == ExerciseKind::Reps && !d.tracking) c.problem("$.tracking", "missing for a reps exercise");
+    if (d.kind == ExerciseKind::Hold && !d.hold) c.problem("$.hold", "missing for a hold exercise");
+    if (d.kind != ExerciseKind::Reps && d.tracking) c.problem("$.tracking", "only reps exercises have tracking");
+    if (d.kind != ExerciseKind::Hold && d.hold) c.problem("$.hold", "only hold exercises have a hold");
+    if (d.sides == Sides::Alternating && d.tracking && !measureInfo(d.tracking->measure.id).sided)
+        c.problem("$.sides", "alternating sides need a sided tracking measure");
+
+    // form rules
+    if (doc.contains("form")) {
+        const json& fj = doc["form"];
+        if (!fj.is_array()) c.problem("$.form", "expected an array of rules");
+        else
+            for (size_t i = 0; i < fj.size(); ++i) {
+                const json& r = fj[i];
+                std::string p = "$.form[" + std::to_string(i) + "]";
+                c.onlyKeys(r, p, {"code", "measure", "side", "min", "max", "phase", "aggregate", "min_s", "severity",
+                                  "message", "view"});
+                FormRule rule;
+                rule.code = c.str(r, p, "code");
+                const auto& codes = knownFaultCodes();
+                if (!rule.code.empty() && std::find(codes.begin(), codes.end(), rule.code) == codes.end()) {
+                    std::string list;
+                    for (const auto& k : codes) list += (list.empty() ? "" : ", ") + k;
+                    c.problem(p + ".code", "unknown fault code '" + rule.code + "' (known: " + list + ")");
+                }
+                rule.measure = measureField(c, r, p);
+                rule.side = sideField(c, r, p, SideMode::Tracked);
+                rule.ok = bandFields(c, r, p, true);
+                rule.phase = enumField(c, r, p, "phase", kPhases, true, RulePhase::Active);
+                rule.aggregate = enumField(c, r, p, "aggregate", kAggregates, rule.phase == RulePhase::RepEnd,
+                                           Aggregate::Min);
+                if (r.contains("aggregate") && rule.phase != RulePhase::RepEnd)
+                    c.problem(p + ".aggregate", "only rules with phase 'rep_end' aggregate");
+                rule.minMs = msField(c, r, p, "min_s", 30, 300);
+                rule.severity = enumField(c, r, p, "severity", kSeverities, true, Severity::Warning);
+                rule.message = c.str(r, p, "message");
+                if (rule.message.size() > 60) c.problem(p + ".message", "a cue must be short (60 characters at most)");
+                rule.view = measureInfo(rule.measure.id).view;
+                if (r.contains("view")) {
+                    ViewNeed v = enumField(c, r, p, "view", kViews, false, ViewNeed::Either);
+                    if (rule.view != ViewNeed::Either && v != rule.view)
+                        c.problem(p + ".view", "measure '" + measureRefName(rule.measure) + "' can only be judged from the " +
+                                                   std::string(viewNeedName(rule.view)) + " view");
+                    else
+                        rule.view = v;
+                }
+                if ((rule.phase == RulePhase::Rest || rule.phase == RulePhase::Moving || rule.phase == RulePhase::Peak ||
+                     rule.phase == RulePhase::Rep || rule.phase == RulePhase::RepEnd) &&
+                    d.kind != ExerciseKind::Reps)
+                    c.problem(p + ".phase", "'" + std::string(rulePhaseName(rule.phase)) + "' needs a reps exercise");
+                if (rule.phase == RulePhase::Hold && d.kind != ExerciseKind::Hold)
+                    c.problem(p + ".phase", "'hold' needs a hold exercise");
+                d.form.push_back(rule);
+            }
+    }
+    if (!c.ok()) return makeError(c.message());
+    return d;
+}
+
+Expected<ExerciseDefinition> loadExercise(const std::filesystem::path& file) {
+    auto doc = engine::readJsonFile(file);
+    if (!doc) return doc.error();
+    auto d = parseExercise(*doc, file.string());
+    if (d && file.stem().string() != d->id)
+        return makeError(file.string() + ": $.id: '" + d->id + "' does not match the file name '" +
+                         file.stem().string() + "'");
+    return d;
+}
+
+Expected<ExerciseDefinition> loadExerciseById(const std::string& id, std::filesystem::path dir) {
+    if (dir.empty()) dir = programsDir();
+    auto file = dir / "exercises" / (id + ".json");
+    if (!std::filesystem::exists(file)) {
+        std::string known;
+        if (auto all = loadAllExercises(dir))
+            for (const auto& e : *all) known += (known.empty() ? "" : ", ") + e.id;
+        return makeError("unknown exercise '" + id + "': " + file.string() + " does not exist" +
+                         (known.empty() ? "" : " (known: " + known + ")"));
+    }
+    return loadExercise(file);
+}
+
+Expected<std::vector<ExerciseDefinition>> loadAllExercises(std::filesystem::path dir) {
+    if (dir.empty()) dir = programsDir();
+    auto exDir = dir / "exercises";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(exDir, ec)) return makeError(exDir.string() + ": no exercises directory");
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(exDir, ec))
+        if (e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<ExerciseDefinition> out;
+    for (const auto& f : files) {
+        auto d = loadExercise(f);
+        if (!d) return d.error();
+        out.push_back(std::move(*d));
+    }
+    return out;
+}
+
+}  // namespace ptcoach::analysis

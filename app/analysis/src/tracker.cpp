@@ -1,0 +1,556 @@
+#include "ptcoach/analysis/tracker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "ptcoach/analysis/posture.h"
+#include "ptcoach/analysis/view.h"
+
+namespace ptcoach::analysis {
+
+namespace {
+
+enum class LaneState { Setup, Rest, Moving, Peak };
+
+// An on/off condition turned into reported episodes: it must persist `minMs` to fire and be gone
+// `releaseMs` to end.
+struct Episode {
+    int64_t pendingSince = -1, start = -1, lastTrue = -1;
+    bool active = false;
+};
+
+struct Lane {
+    std::optional<BodySide> fixedSide;  // left/right/alternating lanes
+    SideMode mode = SideMode::Mean;
+    LaneState state = LaneState::Setup;
+    int64_t startSince = -1;            // setup: since when the start position is held
+    int64_t lastSeen = -1, lastRestMs = -1, repStart = 0;
+    float maxDepth = 0, minValue = 0, maxValue = 0;
+    std::optional<BodySide> lockedSide; // either: the side a rep started on
+    std::deque<float> window;
+    std::set<std::string> repFaults;
+    std::map<size_t, float> repAgg;     // rep_end rules: aggregate so far
+    float restBestD = 0, restBestV = 0;  // the most rest-like value since the last rep
+    int64_t restBestT = -1;              // the last time the value was near it: where a rep starts
+};
+
+float median(std::deque<float> w) {
+    std::sort(w.begin(), w.end());
+    return w[w.size() / 2];
+}
+
+}  // namespace
+
+struct ExerciseTracker::Impl {
+    ExerciseDefinition ex;
+    TrackerOptions opt;
+    ViewCheckOptions viewOpt;
+    std::vector<Lane> lanes;
+    AnalysisResult res;
+    FrameReport last;
+    std::vector<Episode> ruleEp;
+    std::vector<int> rulePhaseFrames, ruleViewFrames, ruleJudged, ruleFaulty;
+    std::map<std::string, Episode> viewEp;
+    std::map<std::string, std::string> viewMsg;
+    std::deque<View> viewHistory;
+    int64_t lastT = -1;
+    // hold
+    bool holding = false, everHeld = false;
+    int64_t holdStart = -1, holdLastIn = -1, holdAccum = 0, holdPrevT = -1;
+
+    float sgn() const { return ex.tracking->direction == Direction::Decrease ? 1.0f : -1.0f; }
+    float depth(float v) const { return sgn() * (ex.tracking->exit - v); }
+
+    void closeEpisode(Episode& e, const std::string& code, const std::string& msg, const std::string& sev,
+                      std::vector<FaultEvent>& out) {
+        if (e.active) out.push_back({code, msg, sev, e.start, e.lastTrue});
+        e = Episode{};
+    }
+
+    // Steps an episode; returns true when active in this frame.
+    bool stepEpisode(Episode& e, bool cond, int64_t t, int minMs, int releaseMs, bool& closed) {
+        closed = false;
+        if (opt.staticFrames) {
+            e.active = cond;
+            e.start = e.lastTrue = t;
+            return cond;
+        }
+        if (cond) {
+            if (e.pendingSince < 0) e.pendingSince = t;
+            if (!e.active && t - e.pendingSince >= minMs) {
+                e.active = true;
+                e.start = e.pendingSince;
+            }
+            e.lastTrue = t;
+        } else {
+            e.pendingSince = -1;
+            if (e.active && t - e.lastTrue >= releaseMs) closed = true;
+        }
+        return e.active && !closed;
+    }
+
+    std::optional<BodySide> trackedSide(const Lane& lane) const {
+        if (lane.fixedSide) return lane.fixedSide;
+        return lane.lockedSide;
+    }
+
+    std::optional<float> laneValue(Lane& lane, const LandmarkFrame& f) {
+        const auto& m = ex.tracking->measure;
+        if (lane.fixedSide) return measure(m, SideMode::Tracked, f, lane.fixedSide);
+        if (lane.lockedSide) return measure(m, SideMode::Tracked, f, lane.lockedSide);
+        return measure(m, lane.mode, f);
+    }
+
+    bool startConditionsHold(const Lane& lane, const LandmarkFrame& f) {
+        for (const auto& c : ex.tracking->startConditions) {
+            auto v = measure(c.measure, c.side, f, trackedSide(lane));
+            if (!v || !c.band.contains(*v)) return false;
+        }
+        return true;
+    }
+
+    void resetLane(Lane& lane) {
+        lane.state = LaneState::Setup;
+        lane.startSince = -1;
+        lane.lockedSide.reset();
+        lane.window.clear();
+        lane.repFaults.clear();
+        lane.repAgg.clear();
+    }
+
+    void endAttempt(Lane& lane, int64_t t, bool reachedPeak) {
+        const TrackingSpec& ts = *ex.tracking;
+        ++res.attempts;
+        // rep_end rules on the aggregate over the attempt
+        for (size_t i = 0; i < ex.form.size(); ++i) {
+            const FormRule& r = ex.form[i];
+            if (r.phase != RulePhase::RepEnd) continue;
+            auto it = lane.repAgg.find(i);
+            if (it == lane.repAgg.end() || r.ok.contains(it->second)) continue;
+            res.faults.push_back({r.code, r.message, std::string(severityName(r.severity)), lane.repStart, t});
+            lane.repFaults.insert(r.code);
+        }
+        int64_t dur = t - lane.repStart;
+        if (reachedPeak && dur >= ts.minRepMs && dur <= ts.maxRepMs) {
+            RepEvent e;
+            e.startMs = lane.repStart;
+            e.endMs = t;
+            auto side = trackedSide(lane);
+            e.side = ex.sides == Sides::Both ? "both" : side ? std::string(sideName(*side)) : "both";
+            e.rom = lane.maxValue - lane.minValue;
+            e.peak = ts.direction == Direction::Decrease ? lane.minValue : lane.maxValue;
+            float targetDepth = depth(ts.target);
+            float score = targetDepth > 0 ? std::clamp(lane.maxDepth / targetDepth, 0.0f, 1.0f) : 1.0f;
+            for (const auto& code : lane.repFaults) {
+                e.faults.push_back(code);
+                Severity sev = Severity::Warning;
+                for (const auto& r : ex.form)
+                    if (r.code == code) sev = r.severity;
+                score -= sev == Severity::Error ? 0.3f : sev == Severity::Warning ? 0.15f : 0.05f;
+            }
+            e.quality = static_cast<int>(std::lround(100.0f * std::max(0.0f, score)));
+            res.repEvents.push_back(e);
+            ++res.reps;
+        }
+        lane.repFaults.clear();
+        lane.repAgg.clear();
+        lane.lockedSide.reset();
+    }
+
+    // Advances one lane's rep state machine; returns the phase name for this lane.
+    std::string stepLane(Lane& lane, const LandmarkFrame& f, int64_t t, std::optional<float>& shown) {
+        const TrackingSpec& ts = *ex.tracking;
+        auto raw = laneValue(lane, f);
+        if (!raw) {
+            if (lane.state != LaneState::Setup && (lane.lastSeen < 0 || t - lane.lastSeen > opt.dropToleranceMs))
+                resetLane(lane);
+            return "absent";
+        }
+        lane.lastSeen = t;
+        float v = *raw;
+        if (!opt.staticFrames && opt.smoothFrames > 1) {
+            lane.window.push_back(v);
+            while (static_cast<int>(lane.window.size()) > opt.smoothFrames) lane.window.pop_front();
+            v = median(lane.window);
+        }
+        shown = v;
+        float d = depth(v);
+        float attemptD = depth(ts.attempt), enterD = depth(ts.enter);
+        if (opt.staticFrames) return d <= 0 ? "rest" : d >= enterD ? "peak" : "moving";
+
+        auto track = [&] {
+            lane.maxDepth = std::max(lane.maxDepth, d);
+            lane.minValue = std::min(lane.minValue, v);
+            lane.maxValue = std::max(lane.maxValue, v);
+            for (size_t i = 0; i < ex.form.size(); ++i) {
+                const FormRule& r = ex.form[i];
+                if (r.phase != RulePhase::RepEnd) continue;
+                auto mv = measure(r.measure, r.side, f, trackedSide(lane));
+                if (!mv) continue;
+                auto it = lane.repAgg.find(i);
+                if (it == lane.repAgg.end()) lane.repAgg[i] = *mv;
+                else it->second = r.aggregate == Aggregate::Min ? std::min(it->second, *mv) : std::max(it->second, *mv);
+            }
+        };
+
+        switch (lane.state) {
+            case LaneState::Setup:
+                if (d <= 0 && startConditionsHold(lane, f)) {
+                    if (lane.startSince < 0) lane.startSince = t;
+                    if (t - lane.startSince >= ts.startHoldMs) {
+                        lane.state = LaneState::Rest;
+                        lane.lastRestMs = t;
+                        lane.restBestT = -1;
+                        return "rest";
+                    }
+                } else {
+                    lane.startSince = -1;
+                }
+                return "setup";
+            case LaneState::Rest:
+                if (lane.restBestT < 0 || d < lane.restBestD) {
+                    lane.restBestD = d, lane.restBestV = v, lane.restBestT = t;
+                } else if (d <= lane.restBestD + 0.1f * enterD) {
+                    lane.restBestT = t;
+                }
+                if (d <= 0) {
+                    lane.lastRestMs = t;
+                    return "rest";
+                }
+                if (d >= attemptD) {
+                    lane.state = LaneState::Moving;
+                    lane.repStart = lane.restBestT;
+                    lane.maxDepth = d;
+                    lane.minValue = std::min(v, lane.restBestV);
+                    lane.maxValue = std::max(v, lane.restBestV);
+                    if (!lane.fixedSide && ex.sides == Sides::Either) {
+                        // lock the side the rep is done with for the rest of the rep
+                        float lv = sideVisibility(ts.measure.id, BodySide::Left, f);
+                        float rv = sideVisibility(ts.measure.id, BodySide::Right, f);
+                        lane.lockedSide = lv >= rv ? BodySide::Left : BodySide::Right;
+                    }
+                    track();
+                    if (d >= enterD) lane.state = LaneState::Peak;
+                    return d >= enterD ? "peak" : "moving";
+                }
+                return "rest";
+            case LaneState::Moving:
+            case LaneState::Peak: {
+                if (t - lane.repStart > ts.maxRepMs) {  // stuck mid-way: not a rep; start position again
+                    lane.repFaults.clear();
+                    lane.repAgg.clear();
+                    lane.lockedSide.reset();
+                    lane.state = LaneState::Setup;
+                    lane.startSince = -1;
+                    return "setup";
+                }
+                track();
+                if (d >= enterD) lane.state = LaneState::Peak;
+                if (d <= 0) {
+                    endAttempt(lane, t, lane.state == LaneState::Peak);
+                    lane.state = LaneState::Rest;
+                    lane.lastRestMs = t;
+                    lane.restBestT = -1;
+                    return "rest";
+                }
+                return d >= enterD ? "peak" : "moving";
+            }
+        }
+        return "setup";
+    }
+
+    std::string stepHold(const LandmarkFrame& f, int64_t t, std::optional<float>& shown) {
+        const HoldSpec& h = *ex.hold;
+        auto v = measure(h.measure, h.side, f);
+        if (v) shown = v;
+        bool in = v && h.band.contains(*v);
+        if (opt.staticFrames) return in ? "hold" : v ? "rest" : "absent";
+        if (in) {
+            if (!holding) {
+                holding = true;
+                holdStart = t;
+                holdAccum = 0;
+            } else {
+                holdAccum += t - holdPrevT;  // includes bridged excursions shorter than grace
+            }
+            holdLastIn = t;
+            holdPrevT = t;
+            return "hold";
+        }
+        if (holding && t - holdLastIn <= h.graceMs) return "hold";
+        if (holding) finishHold();
+        if (!v) return "absent";
+        return everHeld ? "paused" : "setup";
+    }
+
+    void finishHold() {
+        if (!holding) return;
+        holding = false;
+        if (holdLastIn - holdStart >= ex.hold->minHoldMs) {
+            res.holds.push_back({holdStart, holdLastIn, holdAccum});
+            res.heldMs += holdAccum;
+            everHeld = true;
+        }
+    }
+
+    bool phaseMatches(RulePhase p, const std::string& phase) const {
+        switch (p) {
+            case RulePhase::Any: return phase != "absent" && phase != "other_stance";
+            case RulePhase::Active: return phase != "absent" && phase != "setup" && phase != "other_stance";
+            case RulePhase::Rest: return phase == "rest";
+            case RulePhase::Moving: return phase == "moving";
+            case RulePhase::Peak: return phase == "peak";
+            case RulePhase::Rep: return phase == "moving" || phase == "peak";
+            case RulePhase::Hold: return phase == "hold";
+            case RulePhase::RepEnd: return false;
+        }
+        return false;
+    }
+
+    View smoothedView(const LandmarkFrame& f) {
+        View raw = estimateView(f);
+        if (opt.staticFrames) return raw;
+        viewHistory.push_back(raw);
+        while (viewHistory.size() > 9) viewHistory.pop_front();
+        int front = 0, side = 0;
+        for (View v : viewHistory) front += v == View::Front, side += v == View::Side;
+        if (front == 0 && side == 0) return View::Unknown;
+        return front >= side ? View::Front : View::Side;
+    }
+
+    const FrameReport& update(const LandmarkFrame& f) {
+        int64_t t = f.tMs;
+        if (!opt.staticFrames && lastT >= 0 && t < lastT) t = lastT;  // time must not go back
+        lastT = t;
+        FrameReport rep;
+        rep.tMs = t;
+        View view = smoothedView(f);
+        rep.view = std::string(viewName(view));
+
+        // phase
+        std::optional<float> shown;
+        std::string phase;
+        if (ex.tracking) {
+            static const char* order[] = {"absent", "setup", "rest", "moving", "peak"};
+            int best = -1;
+            for (auto& lane : lanes) {
+                std::optional<float> v;
+                std::string p = stepLane(lane, f, t, v);
+                int rank = static_cast<int>(std::find(std::begin(order), std::end(order), p) - std::begin(order));
+                if (rank > best) best = rank, phase = p, shown = v;
+            }
+        } else if (ex.hold) {
+            phase = stepHold(f, t, shown);
+        } else if (!f.person) {
+            phase = "absent";
+        } else if (ex.stance.empty()) {
+            phase = "posture";
+        } else {
+            auto s = classifyStance(f);
+            phase = s && *s == ex.stance ? ex.stance : "other_stance";
+        }
+        rep.phase = phase;
+        rep.value = shown;
+
+        // which lane is "tracked" for rules: the one moving, else the first
+        std::optional<BodySide> tracked;
+        for (const auto& lane : lanes)
+            if (lane.state == LaneState::Moving || lane.state == LaneState::Peak) {
+                tracked = trackedSide(lane);
+                break;
+            }
+        if (!tracked && !lanes.empty()) tracked = trackedSide(lanes.front());
+
+        // form rules
+        for (size_t i = 0; i < ex.form.size(); ++i) {
+            const FormRule& r = ex.form[i];
+            if (r.phase == RulePhase::RepEnd) continue;
+            bool cond = false;
+            if (phaseMatches(r.phase, phase)) {
+                ++rulePhaseFrames[i];
+                if (viewSatisfies(view, r.view)) {
+                    ++ruleViewFrames[i];
+                    auto v = measure(r.measure, r.side, f, tracked);
+                    cond = v && !r.ok.contains(*v);
+                    ruleJudged[i] += v.has_value();
+                    ruleFaulty[i] += cond;
+                }
+            }
+            bool closed = false;
+            bool on = stepEpisode(ruleEp[i], cond, t, r.minMs, opt.faultReleaseMs, closed);
+            if (opt.staticFrames) {
+                if (on) res.faults.push_back({r.code, r.message, std::string(severityName(r.severity)), t, t});
+            } else if (closed) {
+                closeEpisode(ruleEp[i], r.code, r.message, std::string(severityName(r.severity)), res.faults);
+            }
+            if (on) {
+                if (std::find(rep.faults.begin(), rep.faults.end(), r.code) == rep.faults.end()) rep.faults.push_back(r.code);
+                for (auto& lane : lanes)
+                    if (lane.state == LaneState::Moving || lane.state == LaneState::Peak) lane.repFaults.insert(r.code);
+            }
+        }
+
+        // view problems
+        ViewStatus vs = checkView(f, viewOpt, view);
+        std::optional<BodySide> wantSide = viewOpt.sideToCamera;
+        std::set<std::string> now(vs.problems.begin(), vs.problems.end());
+        for (const auto& code : vs.problems) {
+            viewMsg[code] = viewProblemMessage(code, ex.view, wantSide, vs.missing);
+            viewEp.try_emplace(code);
+        }
+        for (auto& [code, ep] : viewEp) {
+            bool closed = false;
+            bool on = stepEpisode(ep, now.count(code) > 0, t, opt.viewProblemMinMs, opt.faultReleaseMs, closed);
+            if (opt.staticFrames) {
+                if (on) res.viewProblems.push_back({code, viewMsg[code], t, t});
+            } else if (closed) {
+                if (ep.active) res.viewProblems.push_back({code, viewMsg[code], ep.start, ep.lastTrue});
+                ep = Episode{};
+            }
+        }
+        res.frames.push_back(rep);
+        last = rep;
+        return last;
+    }
+
+    AnalysisResult result() const {
+        AnalysisResult out = res;
+        if (!opt.staticFrames) {
+            for (size_t i = 0; i < ex.form.size(); ++i) {
+                const Episode& e = ruleEp[i];
+                if (e.active)
+                    out.faults.push_back({ex.form[i].code, ex.form[i].message,
+                                          std::string(severityName(ex.form[i].severity)), e.start, e.lastTrue});
+            }
+            for (const auto& [code, e] : viewEp)
+                if (e.active) out.viewProblems.push_back({code, viewMsg.at(code), e.start, e.lastTrue});
+            if (holding && holdLastIn - holdStart >= ex.hold->minHoldMs) {
+                out.holds.push_back({holdStart, holdLastIn, holdAccum});
+                out.heldMs += holdAccum;
+            }
+        }
+        for (size_t i = 0; i < ex.form.size(); ++i) {
+            if (ex.form[i].phase == RulePhase::RepEnd) continue;
+            RuleStatus rs{ex.form[i].code, ruleJudged[i], ruleFaulty[i], {}};
+            if (rs.judgedFrames == 0) {
+                if (rulePhaseFrames[i] == 0) rs.notJudged = "never in the phase where it applies";
+                else if (ruleViewFrames[i] == 0)
+                    rs.notJudged = "needs the " + std::string(viewNeedName(ex.form[i].view)) + " view";
+                else rs.notJudged = "not visible";
+            }
+            out.checks.push_back(rs);
+        }
+        auto byStart = [](const auto& a, const auto& b) { return a.startMs < b.startMs; };
+        std::stable_sort(out.faults.begin(), out.faults.end(), byStart);
+        std::stable_sort(out.viewProblems.begin(), out.viewProblems.end(), byStart);
+        return out;
+    }
+};
+
+ExerciseTracker::ExerciseTracker(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ExerciseTracker::~ExerciseTracker() = default;
+
+Expected<std::unique_ptr<ExerciseTracker>> ExerciseTracker::create(const ExerciseDefinition& exercise,
+                                                                   const TrackerOptions& options) {
+    if (exercise.kind == ExerciseKind::Reps && !exercise.tracking)
+        return makeError(exercise.file + ": a reps exercise without tracking");
+    if (exercise.kind == ExerciseKind::Hold && !exercise.hold)
+        return makeError(exercise.file + ": a hold exercise without a hold");
+    if (options.smoothFrames < 1 || options.smoothFrames > 31)
+        return makeError("tracker: smoothFrames must be 1..31, found " + std::to_string(options.smoothFrames));
+    auto impl = std::make_unique<Impl>();
+    impl->ex = exercise;
+    impl->opt = options;
+    impl->res.exercise = exercise.id;
+    impl->ruleEp.resize(exercise.form.size());
+    for (auto* v : {&impl->rulePhaseFrames, &impl->ruleViewFrames, &impl->ruleJudged, &impl->ruleFaulty})
+        v->assign(exercise.form.size(), 0);
+    if (exercise.tracking) {
+        auto addLane = [&](std::optional<BodySide> side, SideMode mode) {
+            Lane l;
+            l.fixedSide = side;
+            l.mode = mode;
+            impl->lanes.push_back(l);
+        };
+        switch (exercise.sides) {
+            case Sides::Left: addLane(BodySide::Left, SideMode::Left); break;
+            case Sides::Right: addLane(BodySide::Right, SideMode::Right); break;
+            case Sides::Alternating:
+                addLane(BodySide::Left, SideMode::Left);
+                addLane(BodySide::Right, SideMode::Right);
+                break;
+            case Sides::Either: addLane(std::nullopt, SideMode::Best); break;
+            case Sides::Both: addLane(std::nullopt, SideMode::Mean); break;
+        }
+    }
+    // The view check: the exercise's view, and every body part its measures need.
+    ViewCheckOptions& vo = impl->viewOpt;
+    vo.need = exercise.view;
+    if (exercise.view == ViewNeed::Side && (exercise.sides == Sides::Left || exercise.sides == Sides::Right))
+        vo.sideToCamera = exercise.sides == Sides::Left ? BodySide::Left : BodySide::Right;
+    std::set<int> parts;
+    auto addParts = [&](const MeasureRef& m) {
+        for (int i : measureLandmarks(m.id)) parts.insert(i);
+    };
+    if (exercise.tracking) addParts(exercise.tracking->measure);
+    if (exercise.hold) addParts(exercise.hold->measure);
+    for (const auto& r : exercise.form) addParts(r.measure);
+    vo.landmarks.assign(parts.begin(), parts.end());
+    return std::unique_ptr<ExerciseTracker>(new ExerciseTracker(std::move(impl)));
+}
+
+const FrameReport& ExerciseTracker::update(const LandmarkFrame& frame) { return m_impl->update(frame); }
+AnalysisResult ExerciseTracker::result() const { return m_impl->result(); }
+int ExerciseTracker::reps() const { return m_impl->res.reps; }
+const ExerciseDefinition& ExerciseTracker::exercise() const { return m_impl->ex; }
+
+nlohmann::json toJson(const AnalysisResult& r, bool perFrame) {
+    using nlohmann::json;
+    json j;
+    j["exercise"] = r.exercise;
+    j["reps"] = r.reps;
+    j["attempts"] = r.attempts;
+    json reps = json::array();
+    for (const auto& e : r.repEvents) {
+        reps.push_back({{"start_ms", e.startMs}, {"end_ms", e.endMs}, {"side", e.side},
+                        {"rom", std::round(e.rom * 10.0f) / 10.0f}, {"quality", e.quality},
+                        {"peak", std::round(e.peak * 100.0f) / 100.0f}, {"faults", e.faults}});
+    }
+    j["rep_events"] = reps;
+    json holds = json::array();
+    for (const auto& h : r.holds) holds.push_back({{"start_ms", h.startMs}, {"end_ms", h.endMs}, {"held_ms", h.heldMs}});
+    j["holds"] = holds;
+    j["held_ms"] = r.heldMs;
+    json faults = json::array();
+    for (const auto& f : r.faults)
+        faults.push_back({{"code", f.code}, {"start_ms", f.startMs}, {"end_ms", f.endMs}, {"message", f.message},
+                          {"severity", f.severity}});
+    j["faults"] = faults;
+    json vp = json::array();
+    for (const auto& v : r.viewProblems)
+        vp.push_back({{"code", v.code}, {"start_ms", v.startMs}, {"end_ms", v.endMs}, {"message", v.message}});
+    j["view_problems"] = vp;
+    json checks = json::array();
+    for (const auto& c : r.checks) {
+        json cj = {{"code", c.code}, {"judged_frames", c.judgedFrames}, {"fault_frames", c.faultFrames}};
+        if (!c.notJudged.empty()) cj["not_judged"] = c.notJudged;
+        checks.push_back(cj);
+    }
+    j["checks"] = checks;
+    for (auto it = r.extra.begin(); it != r.extra.end(); ++it) j[it.key()] = it.value();
+    if (perFrame) {
+        json frames = json::array();
+        for (const auto& f : r.frames) {
+            json fj = {{"t_ms", f.tMs}, {"phase", f.phase}, {"faults", f.faults}, {"view", f.view}};
+            if (f.value) fj["value"] = std::round(*f.value * 100.0f) / 100.0f;
+            frames.push_back(fj);
+        }
+        j["frames"] = frames;
+    }
+    return j;
+}
+
+}  // namespace ptcoach::analysis
