@@ -93,3 +93,38 @@ TEST_CASE("a corrupt database file is reported and never overwritten") {
     CHECK_THAT(db.error().message, Catch::Contains(file.string()) && Catch::Contains("left untouched"));
     CHECK(readAll(file) == before);
 }
+
+TEST_CASE("a version 1 database is migrated forward with its data kept") {
+    auto dir = ptcoach::test::scratchDir("storage_migrate");
+    auto file = dir / "ptcoach.db";
+    {
+        // What version 1 of PT Coach wrote.
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(raw,
+                             "CREATE TABLE profiles (id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL "
+                             "CHECK (role IN ('patient', 'therapist')), created_at TEXT NOT NULL DEFAULT "
+                             "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));"
+                             "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                             "INSERT INTO profiles(name, role) VALUES ('Ann', 'patient');"
+                             "PRAGMA user_version = 1;",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    auto db = Database::open(file);
+    REQUIRE(db.ok());
+    CHECK((*db)->schemaVersion() == Database::latestSchemaVersion());
+    CHECK(Database::latestSchemaVersion() >= 2);
+    REQUIRE((*db)->exec("INSERT INTO episodes(profile_id, onset_at, pain) VALUES (1, '2026-11-20T08:00:00Z', 7)").ok());
+    // Foreign keys hold: no episode for a profile that does not exist.
+    CHECK_FALSE((*db)->exec("INSERT INTO episodes(profile_id, onset_at, pain) VALUES (99, '2026-11-20T08:00:00Z', 7)").ok());
+    // Checks hold: no ice or heat application over 20 minutes.
+    CHECK_FALSE((*db)->exec("INSERT INTO thermal_applications(profile_id, kind, started_at, planned_s) "
+                            "VALUES (1, 'ice', '2026-11-20T09:00:00Z', 1800)")
+                    .ok());
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "SELECT name FROM profiles WHERE id = 1", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "Ann");
+    sqlite3_finalize(st);
+}

@@ -26,6 +26,87 @@ const std::vector<const char*>& migrations() {
             value TEXT NOT NULL
         );
         )sql",
+        // 2: recovery history. Times are ISO 8601 UTC text ("2026-11-21T09:30:00Z").
+        R"sql(
+        CREATE TABLE episodes (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            onset_at TEXT NOT NULL,
+            location TEXT NOT NULL DEFAULT '',       -- where it hurts
+            trigger TEXT NOT NULL DEFAULT '',        -- what set it off
+            pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+            spasm_severity TEXT CHECK (spasm_severity IN ('0', '1', '1+', '2', '3', '4')),  -- Modified Ashworth
+            strain_grade INTEGER CHECK (strain_grade BETWEEN 1 AND 3),
+            ice_hours INTEGER NOT NULL DEFAULT 48 CHECK (ice_hours BETWEEN 24 AND 72),
+            blocked INTEGER NOT NULL DEFAULT 0,      -- 1: a red flag stopped exercise
+            cleared_at TEXT,                         -- a therapist cleared the red flag
+            cleared_by INTEGER REFERENCES profiles(id),
+            cleared_note TEXT,
+            ended_at TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE INDEX episodes_profile ON episodes(profile_id, onset_at);
+        CREATE TABLE red_flag_screens (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            episode_id INTEGER REFERENCES episodes(id) ON DELETE CASCADE,
+            taken_at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('full', 'short')),
+            answers TEXT NOT NULL,                   -- JSON object: question id -> true/false
+            any_yes INTEGER NOT NULL CHECK (any_yes IN (0, 1))
+        );
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            taken_at TEXT NOT NULL,
+            pain INTEGER CHECK (pain BETWEEN 0 AND 10),
+            stiffness INTEGER CHECK (stiffness BETWEEN 0 AND 10),
+            medication TEXT NOT NULL DEFAULT '',     -- free text, as the person wrote it
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            program_id TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+            with_camera INTEGER NOT NULL DEFAULT 1 CHECK (with_camera IN (0, 1)),
+            stars INTEGER CHECK (stars BETWEEN 0 AND 3),
+            completed INTEGER NOT NULL DEFAULT 0 CHECK (completed IN (0, 1))
+        );
+        CREATE INDEX sessions_profile ON sessions(profile_id, started_at);
+        CREATE TABLE exercise_results (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            exercise_id TEXT NOT NULL,
+            side TEXT NOT NULL DEFAULT 'both',
+            sets_done INTEGER NOT NULL DEFAULT 0,
+            reps_done INTEGER NOT NULL DEFAULT 0,
+            reps_planned INTEGER NOT NULL DEFAULT 0,
+            hold_s REAL NOT NULL DEFAULT 0,
+            hold_planned_s REAL NOT NULL DEFAULT 0,
+            rom REAL,                                -- mean range of motion of the reps (degrees or the measure's unit)
+            quality REAL,                            -- mean rep quality 0-100
+            faults TEXT NOT NULL DEFAULT '[]'        -- JSON array of {"code": ..., "count": n}
+        );
+        CREATE TABLE thermal_applications (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('ice', 'heat')),
+            started_at TEXT NOT NULL,
+            planned_s INTEGER NOT NULL CHECK (planned_s BETWEEN 60 AND 1200),  -- never over 20 minutes
+            ended_at TEXT                            -- NULL while running
+        );
+        CREATE TABLE hydration (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            taken_at TEXT NOT NULL,
+            ml INTEGER NOT NULL CHECK (ml > 0 AND ml <= 5000)
+        );
+        )sql",
     };
     return m;
 }
