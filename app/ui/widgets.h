@@ -1,0 +1,39 @@
+#pragma once
+// Small drawing helpers shared by the screens: the palette, headings, tiles and the skeleton.
+#include <imgui.h>
+
+#include "ptcoach/vision/pose_estimator.h"
+#include "ui_state.h"
+
+namespace ptcoach::ui {
+
+inline const ImU32 kTeal = IM_COL32(38, 166, 154, 255);
+inline const ImU32 kOrange = IM_COL32(255, 167, 38, 255);
+inline const ImU32 kBlue = IM_COL32(66, 133, 244, 255);
+inline const ImU32 kPurple = IM_COL32(149, 117, 205, 255);
+inline const ImU32 kPink = IM_COL32(236, 64, 122, 255);
+inline const ImU32 kGreen = IM_COL32(102, 187, 106, 255);
+inline const ImU32 kRed = IM_COL32(255, 120, 120, 255);
+inline const ImU32 kAmber = IM_COL32(255, 204, 128, 255);
+inline const ImU32 kPanel = IM_COL32(38, 44, 58, 255);
+
+// Text centred in the current window, in the given font and colour.
+void textCentered(const char* text, ImFont* font, ImU32 colour);
+
+// The screen's header: a "< Home (Esc)" button (except on Home) and the title.
+void screenHeader(UiState& st, const char* title);
+
+struct Tile {
+    Screen target;
+    const char* title;
+    const char* blurb;
+    ImU32 colour;
+};
+// A large focusable tile: coloured band, title and a line of text. Returns true when activated.
+bool drawTile(UiState& st, const Tile& t, ImVec2 size);
+
+// The skeleton over a picture drawn at `origin` with on-screen `size`: white bones, joints
+// coloured by side (orange left, teal right), landmarks the model cannot see left out.
+void drawSkeleton(const vision::PoseResult& pose, ImVec2 origin, ImVec2 size);
+
+}  // namespace ptcoach::ui
