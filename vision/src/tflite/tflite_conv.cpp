@@ -6,7 +6,8 @@
 //  - direct: depthwise (any multiplier) or a dense conv with few taps per output
 //    (cin * kh * kw <= 256): each output row is a weighted sum of shifted input rows, read from a
 //    zero-padded copy of the input whose columns are split by stride phase so that every tap is
-//    a contiguous run;
+//    a contiguous run; with stride 1 a whole output plane is one such run (the padding columns
+//    are computed and dropped), which saves the per-row set-up on the many small planes;
 //  - gemm: dense 1x1 stride-1 conv, out[O,P] = W[O,I] * X[I,P] with a 6x16 register-blocked kernel
 //    over prepacked weights;
 //  - sparse: 1x1 stride-1 conv with mostly zero weights, CSR over output channels (as XNNPACK's
@@ -334,6 +335,10 @@ private:
         const int inPerOut = group > 1 ? 1 : cinPerGroup;
         const int ntaps = inPerOut * kh * kw;
         const float* wts = blobs[0].ptr<float>();
+        if (sh == 1 && sw == 1 && dh == 1 && dw == 1) {
+            directPlanes(pad, planeStride, rowStride, y, oh, ow, depthMult, inPerOut, ntaps, wts);
+            return;
+        }
         const size_t work = static_cast<size_t>(outC) * oh * ow * ntaps;
         const int tasks = std::max(taskCount(work), std::min(outC * oh, 1));
         const int units = outC * oh;  // (output channel, output row)
@@ -368,6 +373,39 @@ private:
                         std::memcpy(dst, tmp.data(), ow * sizeof(float));
                     }
                 }
+            }
+        });
+    }
+
+    // Stride 1: a whole output plane at once. In the padded layout every tap is a constant
+    // offset, so the plane is one long row of oh x rowStride values (the columns past ow are
+    // computed and dropped), which avoids the per-row set-up that dominates small planes.
+    void directPlanes(const float* pad, size_t planeStride, size_t rowStride, float* y, int oh, int ow,
+                      int depthMult, int inPerOut, int ntaps, const float* wts) {
+        const size_t len = (static_cast<size_t>(oh) * rowStride + 7) / 8 * 8;
+        // The longest tap offset plus len must stay inside the scratch (one zero row of slack is
+        // there; reads past the last plane land in it or in the next plane's zero padding, and
+        // only feed dropped columns).
+        const size_t work = static_cast<size_t>(outC) * len * ntaps;
+        const int tasks = std::min(outC, std::max(taskCount(work), 1));
+        cv::parallel_for_(cv::Range(0, tasks), [&](const cv::Range& r) {
+            std::vector<const float*> taps(ntaps);
+            std::vector<float> tmp(len);
+            const int o0 = static_cast<int>(static_cast<int64_t>(outC) * r.start / tasks);
+            const int o1 = static_cast<int>(static_cast<int64_t>(outC) * r.end / tasks);
+            for (int o = o0; o < o1; ++o) {
+                const int c0 = group > 1 ? o / depthMult : 0;
+                int k = 0;
+                for (int c = 0; c < inPerOut; ++c) {
+                    const float* pc = pad + static_cast<size_t>(c0 + c) * planeStride;
+                    for (int i = 0; i < kh; ++i)
+                        for (int j = 0; j < kw; ++j) taps[k++] = pc + static_cast<size_t>(i) * rowStride + j;
+                }
+                directRow(taps.data(), wts + static_cast<size_t>(o) * ntaps, ntaps, tmp.data(),
+                          static_cast<int>(len), bias[o], lo, hi);
+                float* dst = y + static_cast<size_t>(o) * oh * ow;
+                for (int yy = 0; yy < oh; ++yy)
+                    std::memcpy(dst + static_cast<size_t>(yy) * ow, tmp.data() + yy * rowStride, ow * sizeof(float));
             }
         });
     }
