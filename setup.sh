@@ -12,6 +12,8 @@ PACKAGES=(
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core
   libglm-dev nlohmann-json3-dev libsqlite3-dev libflatbuffers-dev catch2
   xvfb xauth
+  libcairo2-dev poppler-utils
+  espeak-ng libespeak-ng-dev
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }

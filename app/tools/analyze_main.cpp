@@ -39,7 +39,7 @@ const char* kUsage =
     "  --fps N      frame rate for a CSV without a t_ms column (default 30)\n"
     "  --image-size WxH  image size for a CSV without an image_width line (for aspect-correct angles)\n"
     "  --programs-dir DIR  exercise files (default: the source tree's programs/)\n"
-    "  --list-exercises    print the exercises and exit\n";
+    "  --list-exercises    print the exercise ids, one per line (and posture, lifting), and exit\n";
 
 int usageError(const std::string& msg) {
     std::cerr << "ptcoach-analyze: " << msg << "\n(see ptcoach-analyze --help)\n";
@@ -117,11 +117,9 @@ int listExercises(const Args& a) {
         std::cerr << "ptcoach-analyze: " << all.error().message << "\n";
         return 1;
     }
-    for (const auto& e : *all)
-        std::cout << e.id << "\t" << kindName(e.kind) << "\tview=" << viewNeedName(e.view) << "\tsides=" << sidesName(e.sides)
-                  << "\t" << e.title << "\n";
-    std::cout << "posture\tanalysis\tview=either\tsides=both\tStanding or sitting posture check\n";
-    std::cout << "lifting\tanalysis\tview=side\tsides=both\tLifting form: squat or stoop lift, twist, load distance\n";
+    // One id per line (scripts read this); the analyses that are not exercise files come last.
+    for (const auto& e : *all) std::cout << e.id << "\n";
+    std::cout << "posture\nlifting\n";
     return 0;
 }
 

@@ -37,6 +37,14 @@ std::string appUsage() {
            "  --screenshot FILE.png render --frames N frames, save the window as PNG, exit\n"
            "  --frames N            frames to render before the screenshot (default 3)\n"
            "  --window-size WxH     window size (default 1280x720)\n"
+           "  --export-csv DIR      write every record of your history as CSV files into DIR, exit\n"
+           "  --report FILE.pdf     write a printable PDF report with your charts, exit\n"
+           "  --program ID          the program the guided session runs (see --list-programs)\n"
+           "  --exercise ID         start the session at this exercise (with --program), or practise it alone\n"
+           "  --exit-after-video    with --video: run the session to the video's end (not looped), save it, exit\n"
+           "  --mute                no spoken cues or tones\n"
+           "  --list-programs       print the program ids, one per line, and exit\n"
+           "  --list-sessions       print your saved sessions, newest first, and exit\n"
            "  --help                show this help\n";
 }
 
@@ -109,10 +117,35 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
                 return makeError("--window-size: '" + *v + "' is not WIDTHxHEIGHT (from 320x240 to 7680x4320)");
             o.width = *w;
             o.height = *h;
+        } else if (a == "--program" || a == "--exercise") {
+            auto v = value("ID");
+            if (!v || v->empty()) return missing(a, a == "--program" ? "a program id" : "an exercise id");
+            if (v->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+                return makeError(a + ": '" + *v + "' is not an id (lowercase letters, digits and _)");
+            (a == "--program" ? o.program : o.exercise) = *v;
+        } else if (a == "--list-programs") {
+            o.listPrograms = true;
+        } else if (a == "--list-sessions") {
+            o.listSessions = true;
+        } else if (a == "--exit-after-video") {
+            o.exitAfterVideo = true;
+        } else if (a == "--mute") {
+            o.mute = true;
+        } else if (a == "--export-csv") {
+            auto v = value("DIR");
+            if (!v || v->empty()) return missing(a, "a directory for the CSV files");
+            o.exportCsv = *v;
+        } else if (a == "--report") {
+            auto v = value("FILE.pdf");
+            if (!v || v->empty()) return missing(a, "a .pdf file");
+            std::filesystem::path p(*v);
+            if (p.extension() != ".pdf") return makeError("--report: '" + *v + "' must end in .pdf");
+            o.report = p;
         } else {
             return makeError("unknown option '" + a + "' (see ptcoach --help)");
         }
     }
+    if (o.exitAfterVideo && !o.video) return makeError("--exit-after-video needs --video FILE");
     return o;
 }
 

@@ -21,6 +21,14 @@ struct AppOptions {
     int width = 1280;
     int height = 720;
     bool help = false;
+    std::string program;        // --program ID: the program the session runs
+    std::string exercise;       // --exercise ID: start at it (with --program) or practise it alone
+    bool listPrograms = false;  // --list-programs: print the program ids, exit
+    bool listSessions = false;  // --list-sessions: print the saved sessions, exit
+    bool exitAfterVideo = false;  // --exit-after-video: run the session to the video's end, save, exit
+    bool mute = false;          // --mute: no spoken cues or tones
+    std::optional<std::filesystem::path> exportCsv;  // --export-csv DIR: write CSVs, no window
+    std::optional<std::filesystem::path> report;     // --report FILE.pdf: write the PDF report, no window
 };
 
 // The screens --screen accepts.

@@ -6,7 +6,7 @@
 
 namespace ptcoach::ui {
 
-bool screenUsesCamera(Screen s) { return s == Screen::Camera; }
+bool screenUsesCamera(Screen s) { return s == Screen::Camera || s == Screen::Session; }
 
 void releaseCamera(UiState& state) {
     state.camera.worker.reset();
@@ -27,7 +27,8 @@ void updateCamera(UiState& state) {
     if (!state.camera.worker) {
         vision::SourceOptions so;
         if (state.options.video) {
-            so = vision::sourceForPath(*state.options.video, /*loop=*/true);
+            // --exit-after-video: the session runs once through the video, every frame in order.
+            so = vision::sourceForPath(*state.options.video, /*loop=*/!state.options.exitAfterVideo);
         } else {
             so.kind = vision::SourceKind::Camera;
             so.cameraIndex = state.options.camera;
@@ -38,7 +39,10 @@ void updateCamera(UiState& state) {
         po.model = state.options.poseModel;
         auto estimator = std::make_shared<std::unique_ptr<vision::PoseEstimator>>();
         auto loadError = std::make_shared<std::string>();
-        auto process = [estimator, loadError, po](vision::CapturedFrame& cf) {
+        // Every frame's landmarks also go, in order, to the guided session (it counts from all of
+        // them even when the screen shows only the newest picture).
+        auto sessionFrames = state.session.frames;
+        auto process = [estimator, loadError, po, sessionFrames](vision::CapturedFrame& cf) {
             if (!*estimator && loadError->empty()) {
                 auto e = vision::PoseEstimator::create(po);
                 if (e) *estimator = std::move(e).value();
@@ -47,11 +51,13 @@ void updateCamera(UiState& state) {
             if (*estimator) {
                 cf.pose = (*estimator)->detectForVideo(cf.frame.image, cf.frame.tMs);
                 cf.hasPose = true;
+                sessionFrames->push(toLandmarkFrame(cf.pose, cf.frame.tMs, cf.frame.image.cols, cf.frame.image.rows));
             } else {
                 cf.processError = *loadError;
             }
         };
-        state.camera.worker = std::make_unique<vision::CaptureWorker>(so, process);
+        state.camera.worker =
+            std::make_unique<vision::CaptureWorker>(so, process, /*paceToFps=*/!state.options.exitAfterVideo);
     }
     auto cf = state.camera.worker->frames().take();
     if (!cf) return;

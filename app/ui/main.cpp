@@ -110,6 +110,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     st.screen = screenFromName(st.options.screen).value_or(Screen::Home);
+    if (st.options.listPrograms) return printProgramIds(st.options);
+    if (st.options.listSessions) return printSessionHistory(st.options);
+    // Headless exports: no display needed.
+    if (st.options.exportCsv || st.options.report) return runRecoveryExports(st.options);
 
     auto db = storage::Database::open(st.options.dataDir / "ptcoach.db");
     if (db) st.db = std::move(db).value();
@@ -178,12 +182,15 @@ int main(int argc, char** argv) {
             continue;
         }
         updateCamera(st);
+        updateSession(st);  // camera frames into the guided session, its clock, cues, saving
+        updateRecovery(st);  // timers ending, reminders, recorded recovery actions
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplSDL2_NewFrame();
         ImGui::NewFrame();
         ImGui::PushFont(st.fonts.body);
         drawUi(st);
+        drawRecoveryBanners(st);  // on every screen
         ImGui::PopFont();
         ImGui::Render();
 
@@ -194,10 +201,18 @@ int main(int argc, char** argv) {
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
+        // --exit-after-video: pose estimation runs flat out on the worker; leave it the CPU.
+        if (st.options.exitAfterVideo) SDL_Delay(8);
+        if (st.options.exitAfterVideo && st.session.exitRequested) {
+            // The session ran to the video's end and was saved: the screenshot shows its summary.
+            exitCode = st.session.exitCode;
+            if (!st.options.screenshot) running = false;
+        }
         if (st.options.screenshot) {
             // Count frames only once the screen has settled (camera picture or its error shown),
-            // or after 15 s of waiting.
+            // or after 15 s of waiting. --exit-after-video: the last frame, once the session ended.
             if (cameraSettled(st) || SDL_GetTicks() - waitStart > 15000) ++framesRendered;
+            if (st.options.exitAfterVideo) framesRendered = st.session.exitRequested ? framesRendered : 0;
             if (framesRendered >= st.options.frames) {
                 std::string err;
                 if (saveScreenshot(window, *st.options.screenshot, err)) {
@@ -221,6 +236,8 @@ int main(int argc, char** argv) {
     }
 
     releaseCamera(st);
+    st.session.audio.reset();  // closes the audio device before SDL shuts down
+    releaseRecovery(st);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplSDL2_Shutdown();
     ImGui::DestroyContext();

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ptcoach/recovery/phase.h"
+#include "progress_screen.h"
 #include "ui_state.h"
 #include "widgets.h"
 
@@ -147,16 +148,12 @@ void drawUi(UiState& st) {
         st.go(Screen::Home);
     switch (st.screen) {
     case Screen::Home: drawHome(st); break;
-    case Screen::Session:
-        drawNotYet(st, "Guided session", "Today's session: exercises coached rep by rep from the camera.");
-        break;
-    case Screen::Programs:
-        drawNotYet(st, "Programs", "The exercise library and programs for each recovery phase.");
-        break;
+    case Screen::Session: drawSession(st); break;
+    case Screen::Programs: drawPrograms(st); break;
     case Screen::Recovery:
-        drawNotYet(st, "Recovery", "Episodes, red-flag screening and ice-then-heat timers.");
+        drawRecoveryScreen(st);
         break;
-    case Screen::Progress: drawNotYet(st, "Progress", "Charts of pain, adherence, range of motion and form."); break;
+    case Screen::Progress: drawProgressScreen(st); break;
     case Screen::Therapist: drawNotYet(st, "Therapist", "Program builder, assignments and patient review."); break;
     case Screen::Camera: drawCamera(st); break;
     }

@@ -8,6 +8,8 @@
 #include <imgui.h>
 
 #include "app_options.h"
+#include "recovery_screen.h"
+#include "session_ui.h"
 #include "ptcoach/storage/database.h"
 #include "ptcoach/vision/capture_worker.h"
 
@@ -50,6 +52,8 @@ struct UiState {
     Screen screen = Screen::Home;
     std::deque<Command> commands;
     CameraView camera;
+    RecoveryUi recovery;  // Recovery and Progress screens, timer banners
+    SessionUi session;    // the guided session and the Programs screen
     std::unique_ptr<storage::Database> db;
     std::string dbError;  // shown on screen when the database could not be opened
     float dpiScale = 1.0f;

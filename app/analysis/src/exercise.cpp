@@ -1,6 +1,7 @@
 #include "ptcoach/analysis/exercise.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "ptcoach/core/paths.h"
@@ -29,13 +30,26 @@ std::string choices(const std::pair<const char*, E> (&table)[N]) {
     return out;
 }
 
-const std::pair<const char*, ExerciseKind> kKinds[] = {
-    {"reps", ExerciseKind::Reps}, {"hold", ExerciseKind::Hold}, {"posture", ExerciseKind::Posture}};
+const std::pair<const char*, ExerciseKind> kKinds[] = {{"reps", ExerciseKind::Reps},
+                                                       {"hold", ExerciseKind::Hold},
+                                                       {"posture", ExerciseKind::Posture},
+                                                       {"timed", ExerciseKind::Timed}};
 const std::pair<const char*, Sides> kSides[] = {{"both", Sides::Both},
                                                 {"either", Sides::Either},
                                                 {"left", Sides::Left},
                                                 {"right", Sides::Right},
-                                                {"alternating", Sides::Alternating}};
+                                                {"alternating", Sides::Alternating},
+                                                {"each", Sides::Each}};
+const std::pair<const char*, Category> kCategories[] = {
+    {"mobility", Category::Mobility}, {"stretch", Category::Stretch}, {"core", Category::Core},
+    {"strength", Category::Strength}, {"lifting", Category::Lifting}, {"walking", Category::Walking},
+    {"posture", Category::Posture},   {"rest", Category::Rest}};
+const std::pair<const char*, StartPosition> kPositions[] = {
+    {"standing", StartPosition::Standing},      {"sitting", StartPosition::Sitting},
+    {"lying_back", StartPosition::LyingBack},   {"lying_front", StartPosition::LyingFront},
+    {"lying_side", StartPosition::LyingSide},   {"kneeling", StartPosition::Kneeling},
+    {"all_fours", StartPosition::AllFours}};
+const char* const kProps[] = {"chair", "wall", "box", "weights", "mat"};
 const std::pair<const char*, ViewNeed> kViews[] = {
     {"front", ViewNeed::Front}, {"side", ViewNeed::Side}, {"either", ViewNeed::Either}};
 const std::pair<const char*, Direction> kDirections[] = {{"decrease", Direction::Decrease},
@@ -133,6 +147,147 @@ std::string_view sidesName(Sides s) {
         if (v == s) return n;
     return "both";
 }
+std::string_view categoryName(Category c) {
+    for (const auto& [n, v] : kCategories)
+        if (v == c) return n;
+    return "mobility";
+}
+std::string_view positionName(StartPosition p) {
+    for (const auto& [n, v] : kPositions)
+        if (v == p) return n;
+    return "standing";
+}
+std::string_view positionLabel(StartPosition p) {
+    switch (p) {
+        case StartPosition::Standing: return "standing";
+        case StartPosition::Sitting: return "sitting";
+        case StartPosition::LyingBack: return "lying on your back";
+        case StartPosition::LyingFront: return "lying on your front";
+        case StartPosition::LyingSide: return "lying on your side";
+        case StartPosition::Kneeling: return "kneeling";
+        case StartPosition::AllFours: return "on hands and knees";
+    }
+    return "standing";
+}
+
+namespace {
+
+float lerp(float a, float b, float u) { return a + (b - a) * u; }
+
+BodyPose blend(const BodyPose& a, const BodyPose& b, float u) {
+    BodyPose p;
+    p.trunk = lerp(a.trunk, b.trunk, u);
+    p.neckForward = lerp(a.neckForward, b.neckForward, u);
+    p.lateralLean = lerp(a.lateralLean, b.lateralLean, u);
+    p.twist = lerp(a.twist, b.twist, u);
+    p.pelvisDrop = lerp(a.pelvisDrop, b.pelvisDrop, u);
+    p.shoulderDrop = lerp(a.shoulderDrop, b.shoulderDrop, u);
+    p.roll = lerp(a.roll, b.roll, u);
+    for (size_t i = 0; i < 2; ++i) {
+        p.hipFlex[i] = lerp(a.hipFlex[i], b.hipFlex[i], u);
+        p.kneeFlex[i] = lerp(a.kneeFlex[i], b.kneeFlex[i], u);
+        p.ankleFlex[i] = lerp(a.ankleFlex[i], b.ankleFlex[i], u);
+        p.shoulderFlex[i] = lerp(a.shoulderFlex[i], b.shoulderFlex[i], u);
+        p.elbowFlex[i] = lerp(a.elbowFlex[i], b.elbowFlex[i], u);
+        p.kneeIn[i] = lerp(a.kneeIn[i], b.kneeIn[i], u);
+    }
+    return p;
+}
+
+// The joint angles a keyframe may set: one name sets both sides, name_left / name_right one side.
+struct AngleKey {
+    const char* name;
+    std::array<float, 2> BodyPose::*sided;
+    float BodyPose::*single;
+};
+const AngleKey kAngleKeys[] = {
+    {"trunk", nullptr, &BodyPose::trunk},           {"neck", nullptr, &BodyPose::neckForward},
+    {"lateral_lean", nullptr, &BodyPose::lateralLean}, {"twist", nullptr, &BodyPose::twist},
+    {"roll", nullptr, &BodyPose::roll},
+    {"hip", &BodyPose::hipFlex, nullptr},           {"knee", &BodyPose::kneeFlex, nullptr},
+    {"ankle", &BodyPose::ankleFlex, nullptr},       {"shoulder", &BodyPose::shoulderFlex, nullptr},
+    {"elbow", &BodyPose::elbowFlex, nullptr}};
+
+std::optional<Demo> parseDemo(JsonCheck& c, const json& dj, const std::string& p) {
+    if (!dj.is_object()) {
+        c.problem(p, "expected an object {\"view\", \"loop_s\", \"keyframes\"}");
+        return std::nullopt;
+    }
+    c.onlyKeys(dj, p, {"view", "prop", "loop_s", "keyframes"});
+    Demo d;
+    d.view = enumField(c, dj, p, "view", kViews, true, ViewNeed::Side);
+    if (d.view == ViewNeed::Either) c.problem(p + ".view", "the figure is drawn from the front or the side, not 'either'");
+    if (dj.contains("prop")) {
+        d.prop = c.str(dj, p, "prop");
+        if (std::find(std::begin(kProps), std::end(kProps), d.prop) == std::end(kProps))
+            c.problem(p + ".prop", "'" + d.prop + "' is not one of: chair, wall, box, weights, mat");
+    }
+    d.loopS = static_cast<float>(c.num(dj, p, "loop_s", 0.5, 600));
+    if (!dj.contains("keyframes") || !dj["keyframes"].is_array() || dj["keyframes"].empty()) {
+        c.problem(p + ".keyframes", "expected an array of at least one keyframe {\"t_s\", joint angles...}");
+        return d;
+    }
+    BodyPose prev;  // unset angles carry over from the keyframe before (the first from standing)
+    for (size_t i = 0; i < dj["keyframes"].size(); ++i) {
+        const json& k = dj["keyframes"][i];
+        std::string kp = p + ".keyframes[" + std::to_string(i) + "]";
+        if (!k.is_object()) {
+            c.problem(kp, "expected an object");
+            continue;
+        }
+        DemoKeyframe kf;
+        kf.pose = prev;
+        kf.tS = static_cast<float>(c.num(k, kp, "t_s", 0, 600));
+        if (i == 0 && kf.tS != 0) c.problem(kp + ".t_s", "the first keyframe is at 0");
+        if (i > 0 && kf.tS <= d.keyframes.back().tS) c.problem(kp + ".t_s", "keyframe times must increase");
+        if (kf.tS >= d.loopS && d.loopS > 0) c.problem(kp + ".t_s", "must be before loop_s (" + std::to_string(d.loopS) + ")");
+        for (auto it = k.begin(); it != k.end(); ++it) {
+            const std::string& key = it.key();
+            if (key == "t_s") continue;
+            bool found = false;
+            for (const auto& a : kAngleKeys) {
+                std::string base = a.name;
+                int side = key == base ? 2 : key == base + "_left" ? 0 : key == base + "_right" ? 1 : -1;
+                if (side < 0 || (side < 2 && !a.sided)) continue;
+                found = true;
+                float v = static_cast<float>(c.num(k, kp, key.c_str(), -180, 180));
+                if (a.single) kf.pose.*a.single = v;
+                else if (side == 2) (kf.pose.*a.sided) = {v, v};
+                else (kf.pose.*a.sided)[static_cast<size_t>(side)] = v;
+            }
+            if (!found)
+                c.problem(kp + "." + key, "unknown key (expected t_s and joint angles in degrees: trunk, neck, "
+                                          "lateral_lean, twist, roll, hip, knee, ankle, shoulder, elbow; the sided ones also "
+                                          "as _left / _right)");
+        }
+        prev = kf.pose;
+        d.keyframes.push_back(kf);
+    }
+    return d;
+}
+
+}  // namespace
+
+BodyPose demoPoseAt(const Demo& demo, double tS) {
+    if (demo.keyframes.empty()) return {};
+    if (demo.keyframes.size() == 1 || demo.loopS <= 0) return demo.keyframes.front().pose;
+    double t = std::fmod(tS, static_cast<double>(demo.loopS));
+    if (t < 0) t += demo.loopS;
+    const auto& k = demo.keyframes;
+    for (size_t i = 0; i < k.size(); ++i) {
+        double t0 = k[i].tS;
+        double t1 = i + 1 < k.size() ? k[i + 1].tS : demo.loopS;
+        if (t >= t0 && t < t1) {
+            const BodyPose& a = k[i].pose;
+            const BodyPose& b = i + 1 < k.size() ? k[i + 1].pose : k.front().pose;
+            float u = static_cast<float>((t - t0) / std::max(1e-6, t1 - t0));
+            u = 0.5f - 0.5f * std::cos(3.14159265f * u);  // ease in and out
+            return blend(a, b, u);
+        }
+    }
+    return k.back().pose;
+}
+
 std::string_view rulePhaseName(RulePhase p) {
     for (const auto& [n, v] : kPhases)
         if (v == p) return n;
@@ -158,7 +313,8 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
     ExerciseDefinition d;
     d.file = file;
     c.onlyKeys(doc, "$", {"format", "version", "id", "title", "kind", "view", "sides", "start_position", "stance",
-                          "steps", "cautions", "dose", "tracking", "hold", "form"});
+                          "steps", "cautions", "dose", "tracking", "hold", "form", "category", "back_strengthening",
+                          "position", "timer_only", "demo"});
     if (!c.ok()) return makeError(c.message());
     if (c.str(doc, "$", "format") != "ptcoach-exercise" && doc.contains("format") && doc["format"].is_string())
         c.problem("$.format", "expected \"ptcoach-exercise\"");
@@ -176,6 +332,27 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
     d.startPosition = c.str(doc, "$", "start_position");
     d.steps = stringList(c, doc, "$", "steps");
     d.cautions = stringList(c, doc, "$", "cautions");
+    if (d.version >= 2) {
+        d.category = enumField(c, doc, "$", "category", kCategories, true, Category::Mobility);
+        d.backStrengthening = c.boolean(doc, "$", "back_strengthening");
+        d.position = enumField(c, doc, "$", "position", kPositions, true, StartPosition::Standing);
+        if (doc.contains("timer_only")) {
+            d.timerOnly = c.str(doc, "$", "timer_only");
+            if (d.timerOnly.empty()) c.problem("$.timer_only", "say why the camera cannot judge this exercise");
+        }
+        if (d.steps.empty()) c.problem("$.steps", "missing (plain-language steps, at least one)");
+        if (!doc.contains("demo")) c.problem("$.demo", "missing (the demonstration's keyframes)");
+        else d.demo = parseDemo(c, doc["demo"], "$.demo");
+        if (d.kind == ExerciseKind::Timed && doc.contains("timer_only"))
+            c.problem("$.timer_only", "a timed exercise is always timer only; leave this out");
+        if (d.kind == ExerciseKind::Posture && doc.contains("timer_only"))
+            c.problem("$.timer_only", "a posture check is judged by the camera");
+    } else {
+        for (const char* k : {"category", "back_strengthening", "position", "timer_only", "demo"})
+            if (doc.contains(k)) c.problem(std::string("$.") + k, "needs format version 2");
+        if (d.kind == ExerciseKind::Timed) c.problem("$.kind", "'timed' needs format version 2");
+        if (d.sides == Sides::Each) c.problem("$.sides", "'each' needs format version 2");
+    }
     if (d.kind == ExerciseKind::Posture) {
         d.stance = c.str(doc, "$", "stance");
         if (!d.stance.empty() && d.stance != "standing" && d.stance != "sitting")
@@ -189,14 +366,21 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
         c.problem("$.dose", "missing (expected {\"sets\", \"reps\" or \"hold_s\", \"rest_s\"})");
     } else {
         const json& dj = doc["dose"];
-        c.onlyKeys(dj, "$.dose", {"sets", "reps", "hold_s", "rest_s"});
+        c.onlyKeys(dj, "$.dose", {"sets", "reps", "hold_s", "rest_s", "duration_s"});
         d.dose.sets = c.integer(dj, "$.dose", "sets", 1, 20);
         d.dose.reps = c.integer(dj, "$.dose", "reps", 1, 100, false, 0);
         d.dose.holdS = c.integer(dj, "$.dose", "hold_s", 1, 600, false, 0);
         d.dose.restS = c.integer(dj, "$.dose", "rest_s", 0, 600, false, 0);
+        d.dose.durationS = c.integer(dj, "$.dose", "duration_s", 10, 3600, false, 0);
         if (d.kind == ExerciseKind::Reps && !dj.contains("reps")) c.problem("$.dose.reps", "missing for a reps exercise");
         if (d.kind == ExerciseKind::Hold && !dj.contains("hold_s"))
             c.problem("$.dose.hold_s", "missing for a hold exercise");
+        if (d.kind == ExerciseKind::Timed && !dj.contains("duration_s"))
+            c.problem("$.dose.duration_s", "missing for a timed exercise");
+        if (d.kind != ExerciseKind::Timed && dj.contains("duration_s"))
+            c.problem("$.dose.duration_s", "only timed exercises have a duration (holds use hold_s)");
+        if (d.kind != ExerciseKind::Reps && dj.contains("reps"))
+            c.problem("$.dose.reps", "only reps exercises have reps");
     }
 
     // tracking
@@ -257,8 +441,17 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
         hs.graceMs = msField(c, h, p, "grace_s", 10, 500);
         d.hold = hs;
     }
-    if (d.kind == ExerciseKind::Reps && !d.tracking) c.problem("$.tracking", "missing for a reps exercise");
-    if (d.kind == ExerciseKind::Hold && !d.hold) c.problem("$.hold", "missing for a hold exercise");
+    if (!d.timerOnly.empty() || d.kind == ExerciseKind::Timed) {
+        // the camera does not judge it: no tracking, hold band or form rules
+        if (d.tracking) c.problem("$.tracking", "a timer-only exercise is not tracked by the camera");
+        if (d.hold) c.problem("$.hold", "a timer-only exercise has no camera hold band");
+        if (doc.contains("form")) c.problem("$.form", "a timer-only exercise has no form rules (the camera cannot judge it)");
+    } else {
+        if (d.kind == ExerciseKind::Reps && !d.tracking)
+            c.problem("$.tracking", "missing for a reps exercise (or say \"timer_only\": why the camera cannot judge it)");
+        if (d.kind == ExerciseKind::Hold && !d.hold)
+            c.problem("$.hold", "missing for a hold exercise (or say \"timer_only\": why the camera cannot judge it)");
+    }
     if (d.kind != ExerciseKind::Reps && d.tracking) c.problem("$.tracking", "only reps exercises have tracking");
     if (d.kind != ExerciseKind::Hold && d.hold) c.problem("$.hold", "only hold exercises have a hold");
     if (d.sides == Sides::Alternating && d.tracking && !measureInfo(d.tracking->measure.id).sided)

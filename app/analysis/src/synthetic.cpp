@@ -91,6 +91,10 @@ LandmarkFrame synthesizeFrame(const BodyPose& b, const SyntheticCamera& cam, int
         P[static_cast<size_t>(lm::LeftHeel + s)] = ankle + sag(-foot * 0.05f + shank * 0.05f, 0);
         P[static_cast<size_t>(lm::LeftFootIndex + s)] = ankle + sag(foot * kFoot + shank * 0.04f, sx * 0.02f);
     }
+    if (b.roll != 0) {  // the whole body about its forward axis (through the hips)
+        float c = std::cos(b.roll * kDeg), sn = std::sin(b.roll * kDeg);
+        for (auto& p : P) p = glm::vec3(c * p.x - sn * p.y, sn * p.x + c * p.y, p.z);
+    }
     // Lowest point on the floor.
     float minY = 1e9f;
     for (const auto& p : P) minY = std::min(minY, p.y);

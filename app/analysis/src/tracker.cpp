@@ -226,7 +226,7 @@ struct ExerciseTracker::Impl {
                     lane.maxDepth = d;
                     lane.minValue = std::min(v, lane.restBestV);
                     lane.maxValue = std::max(v, lane.restBestV);
-                    if (!lane.fixedSide && ex.sides == Sides::Either) {
+                    if (!lane.fixedSide && (ex.sides == Sides::Either || ex.sides == Sides::Each)) {
                         // lock the side the rep is done with for the rest of the rep
                         float lv = sideVisibility(ts.measure.id, BodySide::Left, f);
                         float rv = sideVisibility(ts.measure.id, BodySide::Right, f);
@@ -411,7 +411,12 @@ struct ExerciseTracker::Impl {
                 ep = Episode{};
             }
         }
-        res.frames.push_back(rep);
+        for (const auto& [code, ep] : viewEp)
+            if (ep.active) {
+                rep.viewProblems.push_back(code);
+                if (rep.viewMessage.empty()) rep.viewMessage = viewMsg[code];
+            }
+        if (opt.keepFrames) res.frames.push_back(rep);
         last = rep;
         return last;
     }
@@ -482,7 +487,8 @@ Expected<std::unique_ptr<ExerciseTracker>> ExerciseTracker::create(const Exercis
                 addLane(BodySide::Left, SideMode::Left);
                 addLane(BodySide::Right, SideMode::Right);
                 break;
-            case Sides::Either: addLane(std::nullopt, SideMode::Best); break;
+            case Sides::Either:
+            case Sides::Each: addLane(std::nullopt, SideMode::Best); break;
             case Sides::Both: addLane(std::nullopt, SideMode::Mean); break;
         }
     }
@@ -505,6 +511,13 @@ Expected<std::unique_ptr<ExerciseTracker>> ExerciseTracker::create(const Exercis
 const FrameReport& ExerciseTracker::update(const LandmarkFrame& frame) { return m_impl->update(frame); }
 AnalysisResult ExerciseTracker::result() const { return m_impl->result(); }
 int ExerciseTracker::reps() const { return m_impl->res.reps; }
+int64_t ExerciseTracker::heldMs() const {
+    const Impl& m = *m_impl;
+    int64_t open = m.holding && m.holdLastIn - m.holdStart >= m.ex.hold->minHoldMs ? m.holdAccum : 0;
+    return m.res.heldMs + open;
+}
+const std::vector<RepEvent>& ExerciseTracker::repEvents() const { return m_impl->res.repEvents; }
+const std::vector<FaultEvent>& ExerciseTracker::closedFaults() const { return m_impl->res.faults; }
 const ExerciseDefinition& ExerciseTracker::exercise() const { return m_impl->ex; }
 
 nlohmann::json toJson(const AnalysisResult& r, bool perFrame) {

@@ -48,6 +48,8 @@ struct FrameReport {
     std::vector<std::string> faults;  // codes active in this frame
     std::optional<float> value;       // the driving (or held) measure, when visible
     std::string view;                 // front, side, unknown
+    std::vector<std::string> viewProblems;  // view problem codes active in this frame (lasting past the minimum)
+    std::string viewMessage;          // the message for the first of them
 };
 
 struct AnalysisResult {

@@ -10,14 +10,21 @@
 #include <nlohmann/json.hpp>
 
 #include "ptcoach/analysis/measures.h"
+#include "ptcoach/analysis/synthetic.h"
 #include "ptcoach/core/expected.h"
 
 namespace ptcoach::analysis {
 
-inline constexpr int kExerciseFormatVersion = 1;
+// Version 2 adds the category, the start position, "timer only", the demonstration keyframes, the
+// "each" sides and the "timed" kind; version 1 files still load.
+inline constexpr int kExerciseFormatVersion = 2;
 
-enum class ExerciseKind { Reps, Hold, Posture };
-enum class Sides { Both, Either, Left, Right, Alternating };
+// Timed: done for a time (walking, carrying), never judged by the camera.
+enum class ExerciseKind { Reps, Hold, Posture, Timed };
+// Each: one side at a time, every set done on the left and then on the right.
+enum class Sides { Both, Either, Left, Right, Alternating, Each };
+enum class Category { Mobility, Stretch, Core, Strength, Lifting, Walking, Posture, Rest };
+enum class StartPosition { Standing, Sitting, LyingBack, LyingFront, LyingSide, Kneeling, AllFours };
 enum class Direction { Decrease, Increase };  // how the driving measure changes going into a rep
 // Where a form rule applies. Rest: at the start position; Moving: between rest and peak; Peak: past
 // the enter threshold; Rep: Moving or Peak; Hold: inside the hold band; Active: any phase after the
@@ -28,6 +35,9 @@ enum class Aggregate { Min, Max };
 
 std::string_view kindName(ExerciseKind k);
 std::string_view sidesName(Sides s);
+std::string_view categoryName(Category c);
+std::string_view positionName(StartPosition p);
+std::string_view positionLabel(StartPosition p);  // "lying on your back"
 std::string_view rulePhaseName(RulePhase p);
 std::string_view severityName(Severity s);
 
@@ -77,9 +87,24 @@ struct FormRule {
     ViewNeed view = ViewNeed::Either;  // the measure's view unless the file narrows it
 };
 
+// reps: per set (alternating: per side); holdS: one hold (hold, posture); durationS: timed kind.
 struct Dose {
-    int sets = 1, reps = 0, holdS = 0, restS = 0;
+    int sets = 1, reps = 0, holdS = 0, restS = 0, durationS = 0;
 };
+
+// The demonstration: joint angles at key times, played in a loop with smooth easing between them.
+struct DemoKeyframe {
+    float tS = 0;
+    BodyPose pose;
+};
+struct Demo {
+    ViewNeed view = ViewNeed::Side;  // the camera view the figure is drawn from (front or side)
+    std::string prop;                // "", chair, wall, box, weights, mat
+    float loopS = 0;                 // one cycle; the last keyframe blends back into the first
+    std::vector<DemoKeyframe> keyframes;
+};
+// The pose at time t (seconds, any value: it loops). An empty demo gives a standing pose.
+BodyPose demoPoseAt(const Demo& demo, double tS);
 
 struct ExerciseDefinition {
     std::string file;
@@ -89,10 +114,18 @@ struct ExerciseDefinition {
     ExerciseKind kind = ExerciseKind::Reps;
     ViewNeed view = ViewNeed::Either;
     Sides sides = Sides::Both;
+    Category category = Category::Mobility;       // version 2
+    bool backStrengthening = false;               // version 2: counts for "no back strengthening two days running"
+    std::optional<StartPosition> position;        // version 2 (required there)
+    std::string timerOnly;                        // version 2: why the camera cannot judge it; empty when it can
+    std::optional<Demo> demo;                     // version 2 (required there)
     Dose dose;
     std::optional<TrackingSpec> tracking;
     std::optional<HoldSpec> hold;
     std::vector<FormRule> form;
+
+    // The camera counts reps, times holds or judges posture (not timer only, not timed).
+    bool cameraTracked() const { return timerOnly.empty() && kind != ExerciseKind::Timed; }
 };
 
 // The fault codes the analysis knows (a rule with another code is an error).

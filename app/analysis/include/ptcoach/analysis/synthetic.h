@@ -24,6 +24,8 @@ struct BodyPose {
     float pelvisDrop = 0;                // right hip lower than the left, metres
     float shoulderDrop = 0;              // right shoulder lower than the left, metres
     std::array<float, 2> kneeIn{};       // knee moved toward the midline, metres
+    float roll = 0;                      // whole body turned about its forward axis toward its left
+                                         // (90: lying on the left side; seen in-plane from the front)
 };
 
 // A squat-like leg and trunk: knee flexion split between thigh and shank, trunk leaning forward.

@@ -16,6 +16,7 @@ struct TrackerOptions {
     int dropToleranceMs = 700;  // a measure unseen this long ends the rep; the start position is needed again
     int faultReleaseMs = 250;   // a fault ends once its condition has been gone this long
     int viewProblemMinMs = 500; // view problems shorter than this are not reported
+    bool keepFrames = true;     // keep every FrameReport for result() (off for a long live session)
 };
 
 class ExerciseTracker {
@@ -29,6 +30,11 @@ public:
     // Everything so far; open faults, holds and view problems end at the last frame.
     AnalysisResult result() const;
     int reps() const;
+    // Cheap views of the result so far, for a live session (no copy): time held including the hold
+    // in progress, the counted reps, and the fault episodes already closed (rep_end faults included).
+    int64_t heldMs() const;
+    const std::vector<RepEvent>& repEvents() const;
+    const std::vector<FaultEvent>& closedFaults() const;
 
     const ExerciseDefinition& exercise() const;
 

@@ -1,0 +1,87 @@
+#pragma once
+// Progress aggregated from the stored history: pain over time with sessions, weekly adherence,
+// range of motion and form quality per exercise, days since onset, phase and streak. Plain data
+// for the charts on screen and in the PDF report.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ptcoach/core/expected.h"
+#include "ptcoach/recovery/phase.h"
+#include "ptcoach/storage/recovery_store.h"
+
+namespace ptcoach::recovery {
+
+using storage::TimePoint;
+
+struct PainPoint {
+    enum class Source { Episode, CheckIn, BeforeSession, AfterSession };
+    TimePoint at;
+    int pain = 0;
+    Source source = Source::CheckIn;
+};
+
+struct SessionMark {
+    TimePoint at;
+    bool completed = false;
+    std::string programId;
+};
+
+struct WeekAdherence {
+    TimePoint weekStart;  // local Monday 00:00
+    int planned = 0;
+    int done = 0;  // completed sessions
+};
+
+struct ExercisePoint {
+    TimePoint at;
+    std::optional<double> rom;
+    std::optional<double> quality;
+};
+
+struct ExerciseSeries {
+    std::string exerciseId;
+    std::vector<ExercisePoint> points;  // in time order
+};
+
+struct ProgressOptions {
+    int weeks = 12;             // the charts cover at most this many weeks (ending this week),
+                                // starting at the week of the first record in them
+    int plannedPerWeek = 4;     // sessions planned a week
+    int waterGoalMl = 2000;
+};
+
+struct ProgressSummary {
+    storage::Id profileId = 0;
+    TimePoint now, from;  // chart range [from, now]
+    std::optional<storage::Episode> episode;  // the current one
+    std::optional<int> daysSinceOnset;
+    std::optional<Phase> phase;
+    std::optional<Thermal> thermal;
+    bool blocked = false;
+    int streakDays = 0;         // days in a row (ending today or yesterday) with a completed session or check-in
+    std::vector<bool> lastDays; // activity on each of the last 14 days, oldest first
+    int sessionsCompleted = 0;
+    std::optional<int> latestPain;
+    std::optional<int> firstPain;  // at the start of the range (or the episode's onset)
+    int waterTodayMl = 0;
+    int waterGoalMl = 2000;
+    std::vector<PainPoint> pain;
+    std::vector<SessionMark> sessions;
+    std::vector<WeekAdherence> weeks;
+    std::vector<ExerciseSeries> exercises;
+};
+
+// Local-time day and week starts (the person's own calendar).
+TimePoint startOfLocalDay(TimePoint t);
+TimePoint startOfLocalWeek(TimePoint t);  // Monday
+TimePoint addLocalDays(TimePoint dayStart, int days);
+
+// The planned sessions a week for a profile, kept in settings ("profile.<id>.sessions_per_week").
+int plannedSessionsPerWeek(const storage::Database& db, storage::Id profileId, int fallback = 4);
+Status setPlannedSessionsPerWeek(storage::Database& db, storage::Id profileId, int perWeek);
+
+Expected<ProgressSummary> buildProgress(const storage::RecoveryStore& store, storage::Id profileId, TimePoint now,
+                                        const ProgressOptions& options = {});
+
+}  // namespace ptcoach::recovery

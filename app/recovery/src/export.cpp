@@ -1,0 +1,394 @@
+#include "ptcoach/recovery/export.h"
+
+#include <cairo/cairo-pdf.h>
+#include <cairo/cairo.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+
+#include "ptcoach/recovery/charts.h"
+#include "ptcoach/recovery/red_flags.h"
+
+namespace ptcoach::recovery {
+
+namespace fs = std::filesystem;
+using namespace std::chrono;
+
+std::string csvField(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"') o += '"';
+        o += c;
+    }
+    return o + "\"";
+}
+
+namespace {
+
+Status renameInto(const fs::path& tmp, const fs::path& final) {
+    std::error_code ec;
+    fs::rename(tmp, final, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        return makeError("cannot write " + final.string() + ": " + ec.message());
+    }
+    return {};
+}
+
+// Runs `sql` (one ? for the profile id) and writes the result with its column names as header.
+Status writeTableCsv(sqlite3* db, const std::string& sql, storage::Id profileId, const fs::path& file) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+        return makeError("cannot read for " + file.filename().string() + ": " + sqlite3_errmsg(db));
+    sqlite3_bind_int64(st, 1, profileId);
+    fs::path tmp = file;
+    tmp += ".tmp";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+        sqlite3_finalize(st);
+        return makeError("cannot write " + tmp.string());
+    }
+    int cols = sqlite3_column_count(st);
+    for (int i = 0; i < cols; ++i) out << (i ? "," : "") << csvField(sqlite3_column_name(st, i));
+    out << "\r\n";
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < cols; ++i) {
+            if (i) out << ",";
+            if (sqlite3_column_type(st, i) == SQLITE_NULL) continue;
+            const unsigned char* t = sqlite3_column_text(st, i);
+            out << csvField(t ? reinterpret_cast<const char*>(t) : "");
+        }
+        out << "\r\n";
+    }
+    std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    out.close();
+    if (!err.empty()) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        return makeError("cannot read for " + file.filename().string() + ": " + err);
+    }
+    if (!out) return makeError("cannot write " + tmp.string() + " (disk full?)");
+    return renameInto(tmp, file);
+}
+
+}  // namespace
+
+Expected<std::vector<fs::path>> exportCsv(const storage::RecoveryStore& store, storage::Id profileId, const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return makeError("cannot create " + dir.string() + ": " + ec.message());
+    const std::pair<const char*, const char*> tables[] = {
+        {"profiles", "SELECT * FROM profiles WHERE id = ? ORDER BY id"},
+        {"episodes", "SELECT * FROM episodes WHERE profile_id = ? ORDER BY onset_at, id"},
+        {"red_flag_screens", "SELECT * FROM red_flag_screens WHERE profile_id = ? ORDER BY taken_at, id"},
+        {"checkins", "SELECT * FROM checkins WHERE profile_id = ? ORDER BY taken_at, id"},
+        {"sessions", "SELECT * FROM sessions WHERE profile_id = ? ORDER BY started_at, id"},
+        {"exercise_results", "SELECT r.* FROM exercise_results r JOIN sessions s ON s.id = r.session_id "
+                             "WHERE s.profile_id = ? ORDER BY s.started_at, r.id"},
+        {"thermal_applications", "SELECT * FROM thermal_applications WHERE profile_id = ? ORDER BY started_at, id"},
+        {"hydration", "SELECT * FROM hydration WHERE profile_id = ? ORDER BY taken_at, id"},
+    };
+    std::vector<fs::path> written;
+    // One read transaction: the files agree with each other even while the app writes.
+    sqlite3* db = store.database().handle();
+    if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return makeError(std::string("cannot read the database: ") + sqlite3_errmsg(db));
+    for (const auto& [name, sql] : tables) {
+        fs::path file = dir / (std::string(name) + ".csv");
+        if (Status s = writeTableCsv(db, sql, profileId, file); !s) {
+            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+            return makeError(s.message());
+        }
+        written.push_back(file);
+    }
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    return written;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF
+
+namespace {
+
+class CairoCanvas : public Canvas {
+public:
+    explicit CairoCanvas(cairo_t* cr) : m_cr(cr) {}
+    void set(Color c) { cairo_set_source_rgba(m_cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, c.a / 255.0); }
+    void line(Pt a, Pt b, Color c, float w) override {
+        set(c);
+        cairo_set_line_width(m_cr, w);
+        cairo_move_to(m_cr, a.x, a.y);
+        cairo_line_to(m_cr, b.x, b.y);
+        cairo_stroke(m_cr);
+    }
+    void polyline(const std::vector<Pt>& pts, Color c, float w) override {
+        if (pts.size() < 2) return;
+        set(c);
+        cairo_set_line_width(m_cr, w);
+        cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_move_to(m_cr, pts[0].x, pts[0].y);
+        for (size_t i = 1; i < pts.size(); ++i) cairo_line_to(m_cr, pts[i].x, pts[i].y);
+        cairo_stroke(m_cr);
+    }
+    void path(Pt a, Pt b, float r) {
+        r = std::min({r, (b.x - a.x) / 2, (b.y - a.y) / 2});
+        if (r <= 0.5f) {
+            cairo_rectangle(m_cr, a.x, a.y, b.x - a.x, b.y - a.y);
+            return;
+        }
+        const double pi = 3.14159265358979;
+        cairo_new_sub_path(m_cr);
+        cairo_arc(m_cr, b.x - r, a.y + r, r, -pi / 2, 0);
+        cairo_arc(m_cr, b.x - r, b.y - r, r, 0, pi / 2);
+        cairo_arc(m_cr, a.x + r, b.y - r, r, pi / 2, pi);
+        cairo_arc(m_cr, a.x + r, a.y + r, r, pi, 3 * pi / 2);
+        cairo_close_path(m_cr);
+    }
+    void rectFilled(Pt a, Pt b, Color c, float rounding = 0) override {
+        if (b.x < a.x) std::swap(a.x, b.x);
+        if (b.y < a.y) std::swap(a.y, b.y);
+        set(c);
+        path(a, b, rounding);
+        cairo_fill(m_cr);
+    }
+    void rect(Pt a, Pt b, Color c, float w) override {
+        set(c);
+        cairo_set_line_width(m_cr, w);
+        path(a, b, 0);
+        cairo_stroke(m_cr);
+    }
+    void circleFilled(Pt ctr, float r, Color c) override {
+        set(c);
+        cairo_new_sub_path(m_cr);
+        cairo_arc(m_cr, ctr.x, ctr.y, r, 0, 2 * 3.14159265358979);
+        cairo_fill(m_cr);
+    }
+    void font(float size, bool bold) {
+        cairo_select_font_face(m_cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+        cairo_set_font_size(m_cr, size);
+    }
+    void text(Pt at, const std::string& s, float size, Color c, bool bold = false) override {
+        font(size, bold);
+        cairo_font_extents_t fe;
+        cairo_font_extents(m_cr, &fe);
+        set(c);
+        cairo_move_to(m_cr, at.x, at.y + fe.ascent);
+        cairo_show_text(m_cr, s.c_str());
+    }
+    float textWidth(const std::string& s, float size, bool bold = false) override {
+        font(size, bold);
+        cairo_text_extents_t te;
+        cairo_text_extents(m_cr, s.c_str(), &te);
+        return static_cast<float>(te.x_advance);
+    }
+    // Wrapped paragraph; returns the height used.
+    float paragraph(Pt at, float width, const std::string& s, float size, Color c, bool bold = false) {
+        std::string lineText, word;
+        float y = at.y;
+        auto flush = [&]() {
+            text({at.x, y}, lineText, size, c, bold);
+            y += size * 1.35f;
+            lineText.clear();
+        };
+        for (size_t i = 0; i <= s.size(); ++i) {
+            if (i == s.size() || s[i] == ' ') {
+                std::string candidate = lineText.empty() ? word : lineText + " " + word;
+                if (!lineText.empty() && textWidth(candidate, size, bold) > width) {
+                    flush();
+                    lineText = word;
+                } else {
+                    lineText = candidate;
+                }
+                word.clear();
+            } else {
+                word += s[i];
+            }
+        }
+        if (!lineText.empty()) flush();
+        return y - at.y;
+    }
+
+private:
+    cairo_t* m_cr;
+};
+
+std::string localText(TimePoint t, const char* format = "%a %d %b %Y %H:%M") {
+    std::time_t tt = system_clock::to_time_t(t);
+    std::tm tm{};
+    localtime_r(&tt, &tm);
+    char b[64];
+    std::strftime(b, sizeof b, format, &tm);
+    return b;
+}
+
+}  // namespace
+
+Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, TimePoint now, const fs::path& pdf,
+                   const ProgressOptions& options) {
+    auto progress = buildProgress(store, profileId, now, options);
+    if (!progress) return makeError(progress.error().message);
+    auto profile = store.profile(profileId);
+    if (!profile) return makeError(profile.error().message);
+    auto episodes = store.episodes(profileId);
+    if (!episodes) return makeError(episodes.error().message);
+    auto screens = store.redFlagScreens(profileId);
+    if (!screens) return makeError(screens.error().message);
+    auto checkins = store.checkIns(profileId);
+    if (!checkins) return makeError(checkins.error().message);
+    const ProgressSummary& p = *progress;
+
+    std::error_code ec;
+    if (pdf.has_parent_path()) fs::create_directories(pdf.parent_path(), ec);
+    fs::path tmp = pdf;
+    tmp += ".tmp";
+    const float W = 595.28f, H = 841.89f, M = 40;
+    cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), W, H);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        std::string msg = cairo_status_to_string(cairo_surface_status(surface));
+        cairo_surface_destroy(surface);
+        return makeError("cannot write " + pdf.string() + ": " + msg);
+    }
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "PT Coach recovery report");
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "PT Coach");
+    cairo_t* cr = cairo_create(surface);
+    CairoCanvas c(cr);
+    ChartStyle s = ChartStyle::light();
+    const Color ink{25, 28, 35}, muted{95, 100, 112}, red{200, 40, 40};
+    const float cw = W - 2 * M;
+
+    // --- page 1: who, the episode, the recovery clock, pain, adherence, streak ---
+    float y = M;
+    c.text({M, y}, "PT Coach: recovery report", 20, ink, true);
+    y += 28;
+    c.text({M, y}, profile->name + "   |   " + localText(now), 10, muted);
+    y += 20;
+    if (p.episode) {
+        const auto& e = *p.episode;
+        std::string line1 = "Current episode since " + localText(e.onsetAt) + "  (day " +
+                            std::to_string(p.daysSinceOnset.value_or(0) + 1) + ", " +
+                            std::string(phaseName(p.phase.value_or(Phase::Acute))) + " phase)";
+        c.text({M, y}, line1, 10, ink, true);
+        y += 15;
+        std::string line2 = "Where: " + (e.location.empty() ? std::string("-") : e.location) +
+                            "   Trigger: " + (e.trigger.empty() ? std::string("-") : e.trigger) +
+                            "   Pain at onset: " + std::to_string(e.pain) + "/10" +
+                            "   Spasm (Modified Ashworth): " + e.spasmSeverity.value_or("-") +
+                            "   Strain grade: " + (e.strainGrade ? std::string(*e.strainGrade == 1 ? "I" : *e.strainGrade == 2 ? "II" : "III") : "-");
+        y += c.paragraph({M, y}, cw, line2, 9, ink);
+        std::string flags = e.blocked ? "RED FLAG reported: exercise paused until a therapist clears it."
+                                      : e.clearedAt ? "Red flag cleared " + localText(*e.clearedAt) + ": " + e.clearedNote
+                                                    : "No red flags reported for this episode.";
+        c.text({M, y}, flags, 9, e.blocked ? red : muted, e.blocked);
+        y += 16;
+    } else {
+        c.text({M, y}, "No current episode.", 10, ink, true);
+        y += 16;
+    }
+    std::string numbers = "Sessions completed: " + std::to_string(p.sessionsCompleted) +
+                          "   Streak: " + std::to_string(p.streakDays) + " days" +
+                          (p.latestPain ? "   Latest pain: " + std::to_string(*p.latestPain) + "/10" : std::string()) +
+                          (p.firstPain ? " (" + std::to_string(*p.firstPain) + "/10 at the start of this report)" : std::string());
+    c.text({M, y}, numbers, 9, ink);
+    y += 18;
+    drawPhaseTimeline(c, {M, y, cw, 80}, p, s);
+    y += 90;
+    drawPainChart(c, {M, y, cw, 210}, p, s);
+    y += 220;
+    drawAdherenceChart(c, {M, y, cw * 0.62f, 170}, p, s);
+    drawStreak(c, {M + cw * 0.64f, y, cw * 0.36f, 70}, p, s);
+    // Water today under the streak.
+    {
+        Rect r{M + cw * 0.64f, y + 80, cw * 0.36f, 90};
+        c.rectFilled({r.x, r.y}, {r.x + r.w, r.y + r.h}, s.panel, s.pad);
+        c.text({r.x + 8, r.y + 6}, "Water today", s.titleFont, ink, true);
+        float frac = std::min(1.0f, p.waterTodayMl / static_cast<float>(std::max(p.waterGoalMl, 1)));
+        c.rectFilled({r.x + 8, r.y + 34}, {r.x + r.w - 8, r.y + 50}, s.grid, 4);
+        c.rectFilled({r.x + 8, r.y + 34}, {r.x + 8 + (r.w - 16) * frac, r.y + 50}, s.rom, 4);
+        c.text({r.x + 8, r.y + 58}, std::to_string(p.waterTodayMl) + " of about " + std::to_string(p.waterGoalMl) + " ml",
+               9, muted);
+    }
+    y += 180;
+    c.paragraph({M, H - M - 24}, cw,
+                "PT Coach is a coach, not a doctor. This report lists what the person recorded; it is not a diagnosis.",
+                8, muted);
+    cairo_show_page(cr);
+
+    // --- following pages: each exercise's range of motion and form, then the records ---
+    y = M;
+    auto newPageIfNeeded = [&](float need) {
+        if (y + need > H - M) {
+            cairo_show_page(cr);
+            y = M;
+        }
+    };
+    c.text({M, y}, "Range of motion and form quality per exercise", 14, ink, true);
+    y += 22;
+    if (p.exercises.empty()) {
+        c.text({M, y}, "No exercise results in this period.", 9, muted);
+        y += 16;
+    }
+    for (const auto& ex : p.exercises) {
+        newPageIfNeeded(150);
+        drawExerciseChart(c, {M, y, cw, 140}, ex, p, s);
+        y += 150;
+    }
+    newPageIfNeeded(60);
+    y += 8;
+    c.text({M, y}, "Episodes", 14, ink, true);
+    y += 20;
+    for (const auto& e : *episodes) {
+        newPageIfNeeded(28);
+        std::string t = localText(e.onsetAt) + "  pain " + std::to_string(e.pain) + "/10  " + e.location +
+                        (e.trigger.empty() ? "" : " (" + e.trigger + ")") + (e.blocked ? "  RED FLAG" : "") +
+                        (e.endedAt ? "  ended " + localText(*e.endedAt, "%d %b %Y") : "");
+        y += c.paragraph({M, y}, cw, t, 9, e.blocked ? red : ink);
+    }
+    newPageIfNeeded(60);
+    y += 8;
+    c.text({M, y}, "Red-flag screens", 14, ink, true);
+    y += 20;
+    if (screens->empty()) {
+        c.text({M, y}, "None recorded.", 9, muted);
+        y += 14;
+    }
+    for (const auto& sc : *screens) {
+        newPageIfNeeded(28);
+        std::string yes;
+        for (const auto& q : redFlagQuestions())
+            if (auto it = sc.answers.find(q.id); it != sc.answers.end() && it->second) yes += std::string(yes.empty() ? "" : ", ") + q.id;
+        std::string t = localText(sc.takenAt) + "  " + sc.kind + " screen: " + (sc.anyYes ? "YES to " + yes : "all no");
+        y += c.paragraph({M, y}, cw, t, 9, sc.anyYes ? red : ink);
+    }
+    newPageIfNeeded(60);
+    y += 8;
+    c.text({M, y}, "Check-ins (pain, stiffness, medication as written)", 14, ink, true);
+    y += 20;
+    for (const auto& ci : *checkins) {
+        if (ci.takenAt < p.from) continue;
+        newPageIfNeeded(28);
+        std::string t = localText(ci.takenAt) + "  pain " + (ci.pain ? std::to_string(*ci.pain) : "-") + "  stiffness " +
+                        (ci.stiffness ? std::to_string(*ci.stiffness) : "-") +
+                        (ci.medication.empty() ? "" : "  medication: " + ci.medication) +
+                        (ci.notes.empty() ? "" : "  notes: " + ci.notes);
+        y += c.paragraph({M, y}, cw, t, 9, ink);
+    }
+    cairo_show_page(cr);
+
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    cairo_status_t status = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        fs::remove(tmp, ec);
+        return makeError("cannot write " + pdf.string() + ": " + cairo_status_to_string(status));
+    }
+    return renameInto(tmp, pdf);
+}
+
+}  // namespace ptcoach::recovery

@@ -1,0 +1,445 @@
+// The guided session's model side in the app: builds the session from the program, feeds it the
+// camera's landmark frames on the session's clock, applies what the screen recorded, plays cues and
+// saves the summary. No drawing here (see session_screen.cpp).
+#include <SDL2/SDL.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "ptcoach/engine/calendar.h"
+#include "session_ui.h"
+#include "ui_state.h"
+
+namespace ptcoach::ui {
+
+using engine::Stage;
+
+void PoseFrameQueue::push(analysis::LandmarkFrame f) {
+    std::lock_guard lock(m_mutex);
+    m_frames.push_back(std::move(f));
+    while (m_frames.size() > kMax) m_frames.pop_front();
+}
+
+std::vector<analysis::LandmarkFrame> PoseFrameQueue::drain() {
+    std::lock_guard lock(m_mutex);
+    std::vector<analysis::LandmarkFrame> out(std::make_move_iterator(m_frames.begin()),
+                                             std::make_move_iterator(m_frames.end()));
+    m_frames.clear();
+    return out;
+}
+
+void PoseFrameQueue::clear() {
+    std::lock_guard lock(m_mutex);
+    m_frames.clear();
+}
+
+analysis::LandmarkFrame toLandmarkFrame(const vision::PoseResult& pose, int64_t tMs, int width, int height) {
+    analysis::LandmarkFrame f;
+    f.tMs = tMs;
+    f.person = pose.person;
+    f.imageWidth = width;
+    f.imageHeight = height;
+    if (pose.person) {
+        std::array<analysis::WorldPoint, analysis::kLandmarks> world{};
+        for (size_t i = 0; i < analysis::kLandmarks; ++i) {
+            const auto& l = pose.landmarks[i];
+            f.points[i] = {l.x, l.y, l.z, l.visibility};
+            world[i] = {pose.world[i].x, pose.world[i].y, pose.world[i].z};
+        }
+        f.world = world;
+    }
+    return f;
+}
+
+namespace {
+
+int64_t steadyMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// The session's clock: the video's timestamps when a recording drives it, else the wall clock.
+int64_t sessionNow(SessionUi& su) {
+    if (su.replay) return std::max<int64_t>(0, su.lastFrameT);
+    if (su.clockStartMs < 0) su.clockStartMs = steadyMs();
+    return steadyMs() - su.clockStartMs;
+}
+
+void ensureLibrary(SessionUi& su) {
+    if (su.libraryTried) return;
+    su.libraryTried = true;
+    auto lib = engine::loadLibrary();
+    if (lib) su.library = std::move(*lib);
+    else su.libraryError = lib.error().message;
+}
+
+void resetSession(SessionUi& su) {
+    su.session.reset();
+    su.planError.clear();
+    su.restDay = false;
+    su.pain = su.painAfter = -1;
+    su.answers.clear();
+    su.formError.clear();
+    su.saved = false;
+    su.savedId = 0;
+    su.saveError.clear();
+    su.historyLoaded = false;
+    su.haveOffset = false;
+    su.lastFrameT = -1;
+    su.clockStartMs = -1;
+}
+
+// --program / --exercise apply to the first session only; later ones come from the screens.
+void applyCommandLine(UiState& st) {
+    SessionUi& su = st.session;
+    if (!su.programId.empty() || !su.practiceId.empty()) return;
+    if (!st.options.program.empty()) {
+        su.programId = st.options.program;
+        su.startAt = st.options.exercise;
+    } else if (!st.options.exercise.empty()) {
+        su.practiceId = st.options.exercise;
+    } else if (st.db) {
+        if (auto last = st.db->setting("session.program")) su.programId = *last;
+    }
+}
+
+void buildSession(UiState& st) {
+    SessionUi& su = st.session;
+    if (!su.libraryError.empty() || su.session || !su.planError.empty() || su.restDay) return;
+    applyCommandLine(st);
+    engine::SessionPlan plan;
+    if (!su.practiceId.empty()) {
+        const auto* ex = su.library.exercise(su.practiceId);
+        if (!ex) {
+            su.planError = "unknown exercise '" + su.practiceId + "' (ptcoach-analyze --list-exercises lists them)";
+            return;
+        }
+        plan = engine::planPractice(*ex);
+    } else {
+        if (su.programId.empty()) return;  // the screen offers the programs
+        const auto* p = su.library.program(su.programId);
+        if (!p) {
+            std::string known;
+            for (const auto& q : su.library.programs) known += (known.empty() ? "" : ", ") + q.id;
+            su.planError = "unknown program '" + su.programId + "' (known: " + known + ")";
+            return;
+        }
+        int weekday = engine::weekdayOfDay(engine::localDay(engine::SystemClock::now()));
+        const engine::ProgramSession* ps = nullptr;
+        if (!su.sessionId.empty()) ps = p->session(su.sessionId);
+        else if (!su.startAt.empty()) ps = engine::sessionWithExercise(*p, weekday, su.startAt);
+        else ps = engine::sessionForWeekday(*p, weekday);
+        if (!ps && !su.startAt.empty()) {
+            su.planError = "program '" + p->id + "' has no exercise '" + su.startAt + "'";
+            return;
+        }
+        if (!ps) {
+            su.restDay = true;
+            return;
+        }
+        auto built = engine::planSession(su.library, *p, *ps, su.startAt);
+        if (!built) {
+            su.planError = built.error().message;
+            return;
+        }
+        plan = std::move(*built);
+    }
+    engine::SessionOptions so;
+    so.camera = true;  // without a working camera it goes on as a counter (see updateSession)
+    su.replay = st.options.video && (st.options.exitAfterVideo || st.options.screenshot);
+    su.session = std::make_unique<engine::Session>(std::move(plan), so, sessionNow(su));
+    su.answers.assign(engine::checkInRedFlagQuestions().size(), -1);
+    su.startedAtIso = engine::isoUtc(engine::SystemClock::now());
+    if (su.replay) su.session->skipCheckInAndSetup(sessionNow(su));
+}
+
+void loadHistory(UiState& st) {
+    SessionUi& su = st.session;
+    su.historyLoaded = true;
+    su.history.clear();
+    su.historyError.clear();
+    if (!st.db) return;
+    auto profile = storage::findPatientProfile(*st.db);
+    if (!profile) {
+        su.historyError = profile.error().message;
+        return;
+    }
+    if (!*profile) return;
+    auto list = storage::listSessions(*st.db, **profile, 400);
+    if (!list) {
+        su.historyError = list.error().message;
+        return;
+    }
+    su.history = std::move(*list);
+    std::vector<int64_t> days;
+    for (const auto& s : su.history)
+        if (s.stars.value_or(0) >= 1)
+            if (auto t = engine::parseIsoUtc(s.startedAt)) days.push_back(engine::localDay(*t));
+    const engine::ProgramDefinition* program = su.library.program(su.programId);
+    auto isRest = [program](int64_t day) {
+        return program && program->week[static_cast<size_t>(engine::weekdayOfDay(day))] == engine::kRestDay;
+    };
+    su.streak = engine::streakDays(days, engine::localDay(engine::SystemClock::now()), isRest);
+}
+
+void saveSummary(UiState& st) {
+    SessionUi& su = st.session;
+    if (su.saved || !su.saveError.empty() || !su.session) return;
+    if (!st.db) {
+        su.saveError = "not saved: your data could not be opened (" + st.dbError + ")";
+        return;
+    }
+    auto profile = storage::defaultPatientProfile(*st.db);
+    if (!profile) {
+        su.saveError = "not saved: " + profile.error().message;
+        return;
+    }
+    engine::SessionSummary sum = su.session->summary();
+    storage::SessionRecord r;
+    r.profileId = *profile;
+    r.programId = sum.programId.empty() ? "practice" : sum.programId;
+    r.startedAt = su.startedAtIso;
+    r.endedAt = engine::isoUtc(engine::SystemClock::now());
+    r.painBefore = sum.painBefore;
+    r.painAfter = sum.painAfter;
+    r.withCamera = sum.withCamera;
+    r.stars = sum.stars;
+    r.completed = sum.completed;
+    for (const auto& e : sum.exercises) {
+        storage::ExerciseResultRecord x;
+        x.exerciseId = e.exerciseId;
+        x.side = e.sides;
+        x.setsDone = e.setsDone;
+        x.repsDone = e.repsDone;
+        x.repsPlanned = e.repsPlanned;
+        x.holdS = e.holdS;
+        x.holdPlannedS = e.holdPlannedS;
+        x.rom = e.rom;
+        x.quality = e.quality;
+        x.faults = e.faults;
+        r.exercises.push_back(x);
+    }
+    auto id = storage::saveSession(*st.db, r);
+    if (!id) {
+        su.saveError = "not saved: " + id.error().message;
+        return;
+    }
+    su.saved = true;
+    su.savedId = *id;
+    if (!sum.programId.empty()) st.db->setSetting("session.program", sum.programId);
+    loadHistory(st);
+}
+
+void applyActions(UiState& st) {
+    SessionUi& su = st.session;
+    while (!su.actions.empty()) {
+        auto [a, v] = su.actions.front();
+        su.actions.pop_front();
+        int64_t now = sessionNow(su);
+        engine::Session* s = su.session.get();
+        auto num = [&v]() { return std::atoi(v.c_str()); };
+        switch (a) {
+            case SessionAction::SetPain: su.pain = num(); break;
+            case SessionAction::SetPainAfter: su.painAfter = num(); break;
+            case SessionAction::SetAnswer: {
+                auto colon = v.find(':');
+                size_t i = static_cast<size_t>(std::atoi(v.substr(0, colon).c_str()));
+                if (colon != std::string::npos && i < su.answers.size()) su.answers[i] = std::atoi(v.c_str() + colon + 1);
+                break;
+            }
+            case SessionAction::AllNo: std::fill(su.answers.begin(), su.answers.end(), 0); break;
+            case SessionAction::SubmitCheckIn: {
+                if (!s) break;
+                engine::CheckIn c;
+                if (su.pain >= 0) c.pain = su.pain;
+                for (int x : su.answers) c.answers.push_back(x < 0 ? std::optional<bool>() : std::optional<bool>(x == 1));
+                Status ok = s->submitCheckIn(c, now);
+                su.formError = ok ? "" : ok.message();
+                if (ok && st.db) {  // the red-flag screen goes into the history too
+                    std::map<std::string, bool> answers;
+                    const auto& qs = engine::checkInRedFlagQuestions();
+                    for (size_t i = 0; i < qs.size() && i < su.answers.size(); ++i) answers[qs[i].id] = su.answers[i] == 1;
+                    if (auto profile = storage::defaultPatientProfile(*st.db)) {
+                        auto saved = storage::saveRedFlagScreen(*st.db, *profile, engine::isoUtc(engine::SystemClock::now()), answers);
+                        if (!saved) su.saveError = "the check-in was not saved: " + saved.error().message;
+                    }
+                }
+                break;
+            }
+            case SessionAction::StartNow: if (s) s->startNow(now); break;
+            case SessionAction::TogglePause: if (s) s->togglePause(now); break;
+            case SessionAction::TapRep: if (s) s->tapRep(now); break;
+            case SessionAction::Skip: if (s) s->skip(now); break;
+            case SessionAction::FinishEarly: if (s) s->finishEarly(now); break;
+            case SessionAction::SubmitPainAfter:
+                if (s) s->submitPainAfter(su.painAfter >= 0 ? std::optional<int>(su.painAfter) : std::nullopt, now);
+                break;
+            case SessionAction::ToggleMute:
+                su.muted = !su.muted;
+                if (su.audio) su.audio->setMuted(su.muted);
+                if (st.db) st.db->setSetting("audio.muted", su.muted ? "1" : "0");
+                break;
+            case SessionAction::WithoutCamera: if (s) s->continueWithoutCamera(now); break;
+            case SessionAction::Again: resetSession(su); break;
+            case SessionAction::PickSession:
+                resetSession(su);
+                su.sessionId = v;
+                break;
+            case SessionAction::PickProgram:
+                resetSession(su);
+                su.sessionId.clear();
+                su.startAt.clear();
+                if (v.rfind("exercise:", 0) == 0) {
+                    su.practiceId = v.substr(9);
+                    su.programId.clear();
+                } else {
+                    su.programId = v;
+                    su.practiceId.clear();
+                    if (st.db) st.db->setSetting("session.program", v);
+                }
+                st.go(Screen::Session);
+                break;
+        }
+    }
+}
+
+// Gamepad shortcuts for someone two metres away: Start or X pauses, Y mutes, RB skips. (A presses
+// the focused button through ImGui's navigation.)
+void gamepadShortcuts(SessionUi& su) {
+    SDL_GameController* pad = SDL_GameControllerFromPlayerIndex(0);
+    unsigned now = 0;
+    const SDL_GameControllerButton buttons[] = {SDL_CONTROLLER_BUTTON_START, SDL_CONTROLLER_BUTTON_X,
+                                                SDL_CONTROLLER_BUTTON_Y, SDL_CONTROLLER_BUTTON_RIGHTSHOULDER};
+    if (pad)
+        for (unsigned i = 0; i < 4; ++i)
+            if (SDL_GameControllerGetButton(pad, buttons[i])) now |= 1u << i;
+    unsigned pressed = now & ~su.padPrev;
+    su.padPrev = now;
+    if (pressed & 0b0011) su.act(SessionAction::TogglePause);
+    if (pressed & 0b0100) su.act(SessionAction::ToggleMute);
+    if (pressed & 0b1000) su.act(SessionAction::Skip);
+}
+
+}  // namespace
+
+void updateSession(UiState& st) {
+    SessionUi& su = st.session;
+    if (!su.audio) {
+        su.audio = std::make_unique<Audio>();
+        su.muted = st.options.mute || (st.db && st.db->setting("audio.muted").value_or("0") == "1");
+        su.audio->setMuted(su.muted);
+    }
+    ensureLibrary(su);
+    applyActions(st);
+    if (!su.historyLoaded && (st.screen == Screen::Session || st.screen == Screen::Programs)) loadHistory(st);
+    if (st.screen != Screen::Session) {
+        // Leaving mid-exercise pauses the session; the Camera screen's frames are not for it.
+        if (su.session && (su.session->stage() == Stage::Active || su.session->stage() == Stage::Rest) &&
+            su.session->pause() == engine::PauseReason::None)
+            su.session->togglePause(sessionNow(su));
+        su.frames->clear();
+        return;
+    }
+    gamepadShortcuts(su);
+    buildSession(st);
+    if (!su.session) return;
+    if (!su.muted) su.audio->start();  // opens the audio device the first time sound is wanted
+    engine::Session& s = *su.session;
+
+    // Every landmark frame since the last UI frame, in order, on the session's clock.
+    auto frames = su.frames->drain();
+    for (auto& f : frames) {
+        if (!su.replay) {
+            int64_t now = sessionNow(su);
+            if (!su.haveOffset) {
+                su.frameOffset = now - f.tMs;
+                su.haveOffset = true;
+            }
+            f.tMs += su.frameOffset;
+        }
+        su.lastFrameT = std::max(su.lastFrameT, f.tMs);
+        s.onFrame(f);
+    }
+    // No usable camera: the session goes on as a timer-and-counter guide.
+    const auto* worker = st.camera.worker.get();
+    bool cameraFailed = (worker && worker->state() == vision::WorkerState::Failed) || !st.camera.poseError.empty();
+    if (cameraFailed && s.options().camera && s.stage() != Stage::CheckIn) s.continueWithoutCamera(sessionNow(su));
+    s.tick(sessionNow(su));
+
+    for (const auto& e : s.takeEvents()) {
+        if (e.kind == engine::SessionEvent::Kind::Speak) su.audio->say(e.text);
+        else if (e.kind == engine::SessionEvent::Kind::RepTone) su.audio->tone(e.count);
+    }
+
+    // --exit-after-video: once the video has ended and every frame is counted, finish and save.
+    if (st.options.exitAfterVideo && su.replay && !su.exitRequested && worker) {
+        auto ws = worker->state();
+        if (ws == vision::WorkerState::Failed) {
+            std::cerr << "ptcoach: " << worker->error() << "\n";
+            su.exitRequested = true;
+            su.exitCode = 1;
+        } else if (ws == vision::WorkerState::Ended && frames.empty()) {
+            int64_t now = sessionNow(su);
+            if (s.stage() == Stage::Active || s.stage() == Stage::Rest || s.stage() == Stage::Setup) s.finishEarly(now);
+            if (s.stage() == Stage::PainAfter) s.submitPainAfter(std::nullopt, now);
+        }
+    }
+    if (s.stage() == Stage::Summary) saveSummary(st);
+    if (st.options.exitAfterVideo && su.replay && !su.exitRequested && s.stage() == Stage::Summary) {
+        engine::SessionSummary sum = s.summary();
+        std::printf("ptcoach: session %s (%s): %d %s, %.0f%% of the plan\n",
+                    su.saved ? ("saved as #" + std::to_string(su.savedId)).c_str() : "NOT saved", sum.title.c_str(),
+                    sum.stars, sum.stars == 1 ? "star" : "stars", sum.completion * 100.0);
+        for (const auto& e : sum.exercises) {
+            if (e.repsPlanned > 0) std::printf("  %s: %d of %d reps\n", e.exerciseId.c_str(), e.repsDone, e.repsPlanned);
+            else std::printf("  %s: %.0f of %.0f s\n", e.exerciseId.c_str(), e.holdS, e.holdPlannedS);
+        }
+        if (!su.saved) std::fprintf(stderr, "ptcoach: %s\n", su.saveError.c_str());
+        std::fflush(stdout);
+        su.exitRequested = true;
+        su.exitCode = su.saved ? 0 : 1;
+    }
+}
+
+int printProgramIds(const AppOptions&) {
+    auto lib = engine::loadLibrary();
+    if (!lib) {
+        std::cerr << "ptcoach: " << lib.error().message << "\n";
+        return 1;
+    }
+    for (const auto& p : lib->programs) std::cout << p.id << "\n";
+    return 0;
+}
+
+int printSessionHistory(const AppOptions& options) {
+    auto db = storage::Database::open(options.dataDir / "ptcoach.db");
+    if (!db) {
+        std::cerr << "ptcoach: " << db.error().message << "\n";
+        return 1;
+    }
+    auto profile = storage::findPatientProfile(**db);
+    if (!profile) {
+        std::cerr << "ptcoach: " << profile.error().message << "\n";
+        return 1;
+    }
+    if (!*profile) return 0;
+    auto list = storage::listSessions(**db, **profile, 0);
+    if (!list) {
+        std::cerr << "ptcoach: " << list.error().message << "\n";
+        return 1;
+    }
+    auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("-"); };
+    for (const auto& s : *list) {
+        std::cout << s.startedAt << " " << s.programId << " stars=" << opt(s.stars) << " completed=" << s.completed
+                  << " camera=" << s.withCamera << " pain=" << opt(s.painBefore) << "/" << opt(s.painAfter);
+        for (const auto& e : s.exercises) {
+            if (e.repsPlanned > 0) std::cout << " " << e.exerciseId << "=" << e.repsDone << "/" << e.repsPlanned;
+            else std::cout << " " << e.exerciseId << "=" << static_cast<int>(e.holdS) << "s/" << static_cast<int>(e.holdPlannedS) << "s";
+        }
+        std::cout << "\n";
+    }
+    return 0;
+}
+
+}  // namespace ptcoach::ui

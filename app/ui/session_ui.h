@@ -1,0 +1,106 @@
+#pragma once
+// The guided session and the programs screens: their UI state (one member of UiState), the queue
+// of landmark frames from the camera worker, and their per-frame update and draw functions.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app_options.h"
+#include "audio.h"
+#include "ptcoach/analysis/landmark_frame.h"
+#include "ptcoach/engine/program.h"
+#include "ptcoach/engine/session.h"
+#include "ptcoach/storage/session_store.h"
+#include "ptcoach/vision/pose_estimator.h"
+
+namespace ptcoach::ui {
+
+struct UiState;
+
+// Every landmark frame the worker produced, in order: the screen shows only the newest picture,
+// but the session counts from all of them. Filled on the worker thread, drained on the UI thread.
+class PoseFrameQueue {
+public:
+    void push(analysis::LandmarkFrame f);
+    std::vector<analysis::LandmarkFrame> drain();
+    void clear();
+
+private:
+    static constexpr size_t kMax = 900;  // about 30 s at 30 fps if nobody drains it
+    std::mutex m_mutex;
+    std::deque<analysis::LandmarkFrame> m_frames;
+};
+
+// The pose pipeline's result as the analysis sees it.
+analysis::LandmarkFrame toLandmarkFrame(const vision::PoseResult& pose, int64_t tMs, int width, int height);
+
+// What the session's draw code asks for; applied by updateSession before the next frame.
+enum class SessionAction {
+    SetPain, SetAnswer, AllNo, SubmitCheckIn, StartNow, TogglePause, TapRep, Skip, FinishEarly, SetPainAfter,
+    SubmitPainAfter, ToggleMute, WithoutCamera, Again, PickSession, PickProgram
+};
+
+struct ProgramsView {
+    int selectedProgram = 0;
+    int selectedExercise = 0;
+    bool showLibrary = false;  // the exercise library instead of the programs
+};
+
+struct SessionUi {
+    // What to run: a program (and which of its sessions), or one exercise to practise.
+    std::string programId, sessionId, startAt, practiceId;
+    bool libraryTried = false;
+    std::string libraryError;
+    engine::Library library;
+    std::unique_ptr<engine::Session> session;
+    std::string planError;
+    bool restDay = false;        // today is a rest day in the program: the person may pick a session
+    bool replay = false;         // a recorded video drives the session: no check-in, no set-up
+    // check-in and pain-after form
+    int pain = -1, painAfter = -1;
+    std::vector<int> answers;    // -1 unanswered, 0 no, 1 yes
+    std::string formError;
+    // camera frames and the session clock
+    std::shared_ptr<PoseFrameQueue> frames = std::make_shared<PoseFrameQueue>();
+    int64_t lastFrameT = -1, frameOffset = 0;
+    bool haveOffset = false;
+    int64_t clockStartMs = -1;
+    bool videoEnded = false;
+    std::string startedAtIso;
+    // intent from draw code
+    std::deque<std::pair<SessionAction, std::string>> actions;
+    std::unique_ptr<Audio> audio;
+    bool muted = false;
+    // the saved summary
+    bool saved = false;
+    int64_t savedId = 0;
+    std::string saveError;
+    int streak = 0;
+    std::vector<storage::SessionRecord> history;
+    bool historyLoaded = false;
+    std::string historyError;
+    // --exit-after-video
+    bool exitRequested = false;
+    int exitCode = 0;
+    ProgramsView programs;
+    unsigned padPrev = 0;  // gamepad buttons held last frame (edge detection)
+
+    void act(SessionAction a, std::string value = {}) { actions.emplace_back(a, std::move(value)); }
+};
+
+// Before drawing, every frame: loads the library, builds the session, feeds it the camera's frames,
+// runs its clock, applies the recorded actions, speaks cues, saves the summary.
+void updateSession(UiState& st);
+void drawSession(UiState& st);
+void drawPrograms(UiState& st);
+// The program ids, one per line (ptcoach --list-programs); 0 or 1 (and the error on stderr).
+int printProgramIds(const AppOptions& options);
+// The saved sessions, newest first, one per line (ptcoach --list-sessions).
+int printSessionHistory(const AppOptions& options);
+
+}  // namespace ptcoach::ui

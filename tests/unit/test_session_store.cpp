@@ -1,0 +1,128 @@
+// Sessions in the history: saved with their exercise results in one transaction, read back newest
+// first; the check-in's red-flag screen; the default patient profile.
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include "ptcoach/storage/database.h"
+#include "ptcoach/storage/session_store.h"
+#include "test_support.h"
+
+using namespace ptcoach::storage;
+using Catch::Matchers::Contains;
+
+TEST_CASE("a session and its exercise results are saved and read back, newest first") {
+    auto dir = ptcoach::test::scratchDir("session_store");
+    auto db = Database::open(dir / "ptcoach.db");
+    REQUIRE(db.ok());
+    auto profile = defaultPatientProfile(**db);
+    REQUIRE(profile.ok());
+    auto again = defaultPatientProfile(**db);
+    REQUIRE(again.ok());
+    CHECK(*again == *profile);
+
+    SessionRecord s;
+    s.profileId = *profile;
+    s.programId = "lifting_school";
+    s.startedAt = "2026-11-20T09:00:00Z";
+    s.endedAt = "2026-11-20T09:20:00Z";
+    s.painBefore = 4;
+    s.painAfter = 2;
+    s.stars = 3;
+    s.completed = true;
+    ExerciseResultRecord curl;
+    curl.exerciseId = "standing_curl";
+    curl.side = "either";
+    curl.setsDone = 1;
+    curl.repsDone = 8;
+    curl.repsPlanned = 10;
+    curl.rom = 95.5;
+    curl.quality = 81;
+    curl.faults = {{"leaning_back", 2}, {"not_deep_enough", 1}};
+    ExerciseResultRecord walk;
+    walk.exerciseId = "walking";
+    walk.holdS = 300;
+    walk.holdPlannedS = 600;
+    s.exercises = {curl, walk};
+    auto id1 = saveSession(**db, s);
+    REQUIRE(id1.ok());
+    s.startedAt = "2026-11-21T09:00:00Z";
+    s.stars.reset();
+    s.painAfter.reset();
+    s.withCamera = false;
+    s.exercises.clear();
+    auto id2 = saveSession(**db, s);
+    REQUIRE(id2.ok());
+
+    auto list = listSessions(**db, *profile);
+    REQUIRE(list.ok());
+    REQUIRE(list->size() == 2);
+    const SessionRecord& newest = (*list)[0];
+    CHECK(newest.id == *id2);
+    CHECK_FALSE(newest.stars.has_value());
+    CHECK_FALSE(newest.painAfter.has_value());
+    CHECK_FALSE(newest.withCamera);
+    const SessionRecord& first = (*list)[1];
+    CHECK(first.programId == "lifting_school");
+    CHECK(first.painBefore == 4);
+    CHECK(first.stars == 3);
+    CHECK(first.completed);
+    REQUIRE(first.exercises.size() == 2);
+    CHECK(first.exercises[0].exerciseId == "standing_curl");
+    CHECK(first.exercises[0].side == "either");
+    CHECK(first.exercises[0].repsDone == 8);
+    CHECK(first.exercises[0].rom == Approx(95.5));
+    CHECK(first.exercises[0].faults == curl.faults);
+    CHECK_FALSE(first.exercises[1].rom.has_value());
+    CHECK(first.exercises[1].holdS == Approx(300));
+    CHECK(listSessions(**db, *profile, 1)->size() == 1);
+}
+
+TEST_CASE("a session that cannot be saved leaves nothing behind and says why") {
+    auto dir = ptcoach::test::scratchDir("session_store_bad");
+    auto db = Database::open(dir / "ptcoach.db");
+    REQUIRE(db.ok());
+    auto profile = defaultPatientProfile(**db);
+    REQUIRE(profile.ok());
+    SessionRecord s;
+    s.profileId = *profile;
+    s.programId = "core_strengthening";
+    s.startedAt = "2026-11-20T09:00:00Z";
+    s.painBefore = 11;  // outside the schema's 0-10
+    ExerciseResultRecord e;
+    e.exerciseId = "bridge";
+    s.exercises = {e};
+    auto r = saveSession(**db, s);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.error().message, Contains("cannot save the session"));
+    s.painBefore = 3;
+    s.profileId = 9999;  // no such profile: the foreign key refuses it
+    CHECK_FALSE(saveSession(**db, s).ok());
+    CHECK(listSessions(**db, *profile)->empty());
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "SELECT COUNT(*) FROM exercise_results", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(st, 0) == 0);
+    sqlite3_finalize(st);
+    SessionRecord empty;
+    CHECK_THAT(saveSession(**db, empty).error().message, Contains("program id"));
+}
+
+TEST_CASE("the check-in's red-flag screen is saved as a short screen") {
+    auto dir = ptcoach::test::scratchDir("session_store_redflag");
+    auto db = Database::open(dir / "ptcoach.db");
+    REQUIRE(db.ok());
+    auto profile = defaultPatientProfile(**db);
+    REQUIRE(profile.ok());
+    auto id = saveRedFlagScreen(**db, *profile, "2026-11-20T09:00:00Z", {{"trauma", false}, {"pain_down_leg", true}});
+    REQUIRE(id.ok());
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "SELECT kind, any_yes, answers FROM red_flag_screens WHERE id = ?", -1,
+                               &st, nullptr) == SQLITE_OK);
+    sqlite3_bind_int64(st, 1, *id);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "short");
+    CHECK(sqlite3_column_int(st, 1) == 1);
+    CHECK_THAT(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 2))), Contains("\"pain_down_leg\":true"));
+    sqlite3_finalize(st);
+}
