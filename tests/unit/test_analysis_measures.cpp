@@ -11,7 +11,7 @@
 #include "ptcoach/analysis/synthetic.h"
 #include "ptcoach/analysis/view.h"
 #include "ptcoach/core/paths.h"
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 #include "test_support.h"
 
 using namespace ptcoach::analysis;
@@ -206,7 +206,7 @@ TEST_CASE("every shipped exercise file loads, and bad content is reported with f
                           "shoulders_uneven", "pelvis_uneven", "slouching"})
         CHECK(codes.count(c) == 1);
 
-    auto doc = ptcoach::engine::readJsonFile(ptcoach::programsDir() / "exercises" / "squat.json");
+    auto doc = ptcoach::readJsonFile(ptcoach::programsDir() / "exercises" / "squat.json");
     REQUIRE(doc.ok());
     auto j = *doc;
     j["colour"] = "red";

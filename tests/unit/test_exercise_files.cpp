@@ -11,7 +11,7 @@
 #include "ptcoach/analysis/synthetic.h"
 #include "ptcoach/analysis/tracker.h"
 #include "ptcoach/core/paths.h"
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 #include "test_support.h"
 
 using namespace ptcoach::analysis;
@@ -27,7 +27,7 @@ std::vector<ExerciseDefinition> library() {
 }
 
 nlohmann::json doc(const std::string& id) {
-    auto d = ptcoach::engine::readJsonFile(ptcoach::programsDir() / "exercises" / (id + ".json"));
+    auto d = ptcoach::readJsonFile(ptcoach::programsDir() / "exercises" / (id + ".json"));
     REQUIRE(d.ok());
     return *d;
 }

@@ -1,9 +1,9 @@
 #include <fstream>
 
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 #include "test_support.h"
 
-using namespace ptcoach::engine;
+using namespace ptcoach;
 
 TEST_CASE("JsonCheck names the file, the JSON path and what was expected") {
     auto doc = nlohmann::json::parse(R"({"id": "bridge", "reps": "ten", "hold_s": 500, "colour": "red"})");

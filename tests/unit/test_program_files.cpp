@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "ptcoach/core/paths.h"
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 #include "ptcoach/engine/program.h"
 #include "ptcoach/engine/session_plan.h"
 #include "test_support.h"
@@ -25,7 +25,7 @@ Library lib() {
 }
 
 nlohmann::json doc(const std::string& id) {
-    auto d = readJsonFile(ptcoach::programsDir() / "programs" / (id + ".json"));
+    auto d = ptcoach::readJsonFile(ptcoach::programsDir() / "programs" / (id + ".json"));
     REQUIRE(d.ok());
     return *d;
 }

@@ -5,13 +5,13 @@
 #include <cmath>
 
 #include "ptcoach/core/paths.h"
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 
 namespace ptcoach::analysis {
 
 namespace {
 
-using engine::JsonCheck;
+using ptcoach::JsonCheck;
 using nlohmann::json;
 
 constexpr double kBig = 1e6;
@@ -510,7 +510,7 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
 }
 
 Expected<ExerciseDefinition> loadExercise(const std::filesystem::path& file) {
-    auto doc = engine::readJsonFile(file);
+    auto doc = ptcoach::readJsonFile(file);
     if (!doc) return doc.error();
     auto d = parseExercise(*doc, file.string());
     if (d && file.stem().string() != d->id)

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string_view>
 
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 
 namespace ptcoach::analysis {
 
@@ -215,10 +215,10 @@ Expected<LandmarkSequence> readLandmarkCsv(const std::filesystem::path& file, co
 }
 
 Expected<LandmarkSequence> readPoseJson(const std::filesystem::path& file) {
-    auto doc = engine::readJsonFile(file);
+    auto doc = ptcoach::readJsonFile(file);
     if (!doc) return doc.error();
     const nlohmann::json& j = *doc;
-    engine::JsonCheck check(file.string());
+    ptcoach::JsonCheck check(file.string());
     LandmarkSequence seq;
     seq.source = file.string();
     if (!j.is_object() || !j.contains("frames") || !j["frames"].is_array())

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "ptcoach/core/paths.h"
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 
 namespace ptcoach::engine {
 

@@ -1,7 +1,7 @@
 #include "ptcoach/recovery/export.h"
 
-#include <cairo/cairo-pdf.h>
-#include <cairo/cairo.h>
+#include <cairo-pdf.h>
+#include <cairo.h>
 #include <sqlite3.h>
 
 #include <algorithm>

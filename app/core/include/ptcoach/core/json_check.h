@@ -10,7 +10,7 @@
 
 #include "ptcoach/core/expected.h"
 
-namespace ptcoach::engine {
+namespace ptcoach {
 
 // Collects problems while walking a document.
 class JsonCheck {
@@ -44,4 +44,4 @@ private:
 // Reads and parses a JSON file; a parse error names the file, line and column.
 Expected<nlohmann::json> readJsonFile(const std::filesystem::path& file);
 
-}  // namespace ptcoach::engine
+}  // namespace ptcoach

@@ -1,11 +1,11 @@
-#include "ptcoach/engine/json_check.h"
+#include "ptcoach/core/json_check.h"
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
-namespace ptcoach::engine {
+namespace ptcoach {
 
 namespace {
 std::string join(const std::string& path, const char* key) { return path + "." + key; }
@@ -128,4 +128,4 @@ Expected<nlohmann::json> readJsonFile(const std::filesystem::path& file) {
     }
 }
 
-}  // namespace ptcoach::engine
+}  // namespace ptcoach
