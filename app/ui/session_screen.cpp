@@ -524,6 +524,20 @@ void drawSession(UiState& st) {
         if (ImGui::Button("Pick another program")) st.go(Screen::Programs);
         return;
     }
+    if (!su.blockedReason.empty()) {
+        ImGui::PushFont(st.fonts.heading);
+        ImGui::PushStyleColor(ImGuiCol_Text, su.blockedEmergency ? kRed : kAmber);
+        ImGui::TextWrapped("%s", su.blockedEmergency ? "Seek emergency care now" : "No exercise today: see a clinician");
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        ImGui::Spacing();
+        ImGui::TextWrapped("%s", su.blockedReason.c_str());
+        ImGui::Spacing();
+        ImGui::TextWrapped("PT Coach is a coach, not a doctor. Exercise stays paused for this episode until your "
+                           "therapist clears it.");
+        if (ImGui::Button("Back home")) st.go(Screen::Home);
+        return;
+    }
     if (!s) {
         drawPicker(st);
         return;

@@ -8,6 +8,9 @@
 #include <iostream>
 
 #include "ptcoach/engine/calendar.h"
+#include "ptcoach/recovery/red_flags.h"
+#include "ptcoach/storage/recovery_store.h"
+#include "ptcoach/storage/session_store.h"
 #include "session_ui.h"
 #include "ui_state.h"
 
@@ -77,6 +80,8 @@ void ensureLibrary(SessionUi& su) {
 void resetSession(SessionUi& su) {
     su.session.reset();
     su.planError.clear();
+    su.blockedReason.clear();
+    su.blockedEmergency = false;
     su.restDay = false;
     su.pain = su.painAfter = -1;
     su.answers.clear();
@@ -106,7 +111,8 @@ void applyCommandLine(UiState& st) {
 
 void buildSession(UiState& st) {
     SessionUi& su = st.session;
-    if (!su.libraryError.empty() || su.session || !su.planError.empty() || su.restDay) return;
+    if (!su.libraryError.empty() || su.session || !su.planError.empty() || su.restDay || !su.blockedReason.empty())
+        return;
     applyCommandLine(st);
     engine::SessionPlan plan;
     if (!su.practiceId.empty()) {
@@ -145,12 +151,37 @@ void buildSession(UiState& st) {
         }
         plan = std::move(*built);
     }
+    // An episode that a red flag stopped stays stopped until a therapist clears it: no session.
+    su.blockedReason.clear();
+    su.blockedEmergency = false;
+    if (st.db) {
+        if (auto profile = storage::defaultPatientProfile(*st.db)) {
+            storage::RecoveryStore store(*st.db);
+            auto gate = recovery::exerciseGateFor(store, *profile, std::chrono::system_clock::now());
+            if (!gate) {
+                su.blockedReason = "Your safety answers could not be read (" + gate.error().message +
+                                   "), so the session does not start.";
+            } else if (!gate->allowed && !gate->needsShortScreen && !gate->needsFullScreen) {
+                su.blockedReason = gate->reason;
+                su.blockedEmergency = gate->emergency;
+            }
+        }
+    }
+    if (!su.blockedReason.empty()) {
+        if (st.options.exitAfterVideo) {
+            std::fprintf(stderr, "ptcoach: no session: %s\n", su.blockedReason.c_str());
+            su.exitRequested = true;
+            su.exitCode = 3;
+        }
+        return;
+    }
     engine::SessionOptions so;
     so.camera = true;  // without a working camera it goes on as a counter (see updateSession)
     su.replay = st.options.video && (st.options.exitAfterVideo || st.options.screenshot);
     su.session = std::make_unique<engine::Session>(std::move(plan), so, sessionNow(su));
     su.answers.assign(engine::checkInRedFlagQuestions().size(), -1);
     su.startedAtIso = engine::isoUtc(engine::SystemClock::now());
+
     if (su.replay) su.session->skipCheckInAndSetup(sessionNow(su));
 }
 

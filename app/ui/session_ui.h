@@ -59,6 +59,8 @@ struct SessionUi {
     engine::Library library;
     std::unique_ptr<engine::Session> session;
     std::string planError;
+    std::string blockedReason;      // a red flag stopped exercise for this episode (see recovery)
+    bool blockedEmergency = false;  // ... and it calls for emergency care
     bool restDay = false;        // today is a rest day in the program: the person may pick a session
     bool replay = false;         // a recorded video drives the session: no check-in, no set-up
     // check-in and pain-after form

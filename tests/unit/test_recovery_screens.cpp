@@ -8,6 +8,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "ptcoach/recovery/red_flags.h"
 #include "ptcoach/recovery/thermal.h"
 #include "ptcoach/storage/recovery_store.h"
 #include "test_support.h"
@@ -161,4 +162,45 @@ TEST_CASE("the headless --export-csv and --report flags work without a display")
     CHECK(runApp("--data-dir '" + bad.string() + "' --report '" + (bad / "r.pdf").string() + "'", bad / "log.txt", false) == 1);
     CHECK_THAT(slurp(bad / "log.txt"), Catch::Contains("left untouched"));
     CHECK(fs::file_size(bad / "ptcoach.db") == 5000);
+}
+
+TEST_CASE("a red flag in the current episode stops the guided session in the app") {
+    auto video = ptcoach::test::sharedDir() / "data" / "videos" / "standing_curl_side.mp4";
+    if (!fs::exists(video)) PTCOACH_SKIP("shared data absent: " << video);
+    auto dir = ptcoach::test::scratchDir("recovery_blocks_session");
+    {
+        auto db = Database::open(dir / "data" / "ptcoach.db");
+        REQUIRE(db.ok());
+        RecoveryStore store(**db);
+        Id pid = store.ensureDefaultProfile().value();
+        Episode e;
+        e.profileId = pid;
+        e.onsetAt = time_point_cast<seconds>(system_clock::now()) - hours(30);
+        e.pain = 6;
+        Id eid = store.addEpisode(e).value();
+        recovery::Answers answers;
+        for (const auto& q : recovery::questionsFor(recovery::ScreenKind::Full)) answers[q.id] = std::string(q.id) == "bladder_bowel";
+        auto outcome = recovery::recordScreen(store, pid, eid, recovery::ScreenKind::Full, answers,
+                                              time_point_cast<seconds>(system_clock::now()));
+        REQUIRE(outcome.ok());
+        REQUIRE(outcome->emergency);
+    }
+    // Driven by a video to its end: the session does not start, nothing is saved, exit code 3.
+    auto log = dir / "log.txt";
+    int rc = runApp("--data-dir '" + (dir / "data").string() + "' --video '" + video.string() +
+                        "' --screen session --program lifting_school --exercise standing_curl --exit-after-video "
+                        "--mute --pose-model lite --screenshot '" + (dir / "blocked.png").string() + "' --frames 2",
+                    log);
+    INFO(slurp(log));
+    CHECK(rc == 3);
+    CHECK_THAT(slurp(log), Catch::Contains("no session") && Catch::Contains("emergency"));
+    // The stop screen is drawn (red heading), and no session reached the history.
+    Image img = load(dir / "blocked.png");
+    REQUIRE_FALSE(img.empty());
+    CHECK(countColour(img, 255, 120, 120) > 200);
+    auto db = Database::open(dir / "data" / "ptcoach.db");
+    REQUIRE(db.ok());
+    RecoveryStore store(**db);
+    CHECK(runApp("--data-dir '" + (dir / "data").string() + "' --list-sessions", dir / "sessions.txt", false) == 0);
+    CHECK(slurp(dir / "sessions.txt").find("lifting_school") == std::string::npos);
 }
