@@ -441,10 +441,20 @@ void drawSummary(UiState& st, engine::Session& s) {
             if (e.quality) ImGui::Text("%.0f", *e.quality);
             else ImGui::TextDisabled("%s", e.cameraJudged ? "-" : "not judged");
             ImGui::TableNextColumn();
+            // The faults seen most, in the words of the cue the person heard.
+            const analysis::ExerciseDefinition* def = st.session.library.exercise(e.exerciseId);
             std::string f;
-            for (size_t i = 0; i < e.faults.size() && i < 2; ++i)
-                f += (i ? ", " : "") + e.faults[i].first + " x" + std::to_string(e.faults[i].second);
-            ImGui::TextUnformatted(f.empty() ? "-" : f.c_str());
+            for (size_t i = 0; i < e.faults.size() && i < 2; ++i) {
+                std::string what = e.faults[i].first;
+                if (def)
+                    for (const auto& rule : def->form)
+                        if (rule.code == what && !rule.message.empty()) {
+                            what = rule.message;
+                            break;
+                        }
+                f += (i ? "; " : "") + what + " (x" + std::to_string(e.faults[i].second) + ")";
+            }
+            ImGui::TextWrapped("%s", f.empty() ? "-" : f.c_str());
         }
         ImGui::EndTable();
     }
