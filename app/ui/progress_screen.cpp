@@ -1,4 +1,5 @@
 // The Progress screen: the library's charts drawn into ImGui draw lists, plus export buttons.
+#include "ptcoach/recovery/progress.h"
 #include "progress_screen.h"
 
 #include <ctime>
@@ -59,14 +60,7 @@ Rect place(const char* id, float w, float h) {
     return {p.x, p.y, w, h};
 }
 
-std::string today() {
-    std::time_t tt = system_clock::to_time_t(system_clock::now());
-    std::tm tm{};
-    localtime_r(&tt, &tm);
-    char b[32];
-    std::strftime(b, sizeof b, "%Y-%m-%d_%H%M", &tm);
-    return b;
-}
+std::string today() { return recovery::localText(system_clock::now(), "%Y-%m-%d_%H%M"); }
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // The Recovery screen (episode, red-flag screening, ice/heat timer, check-in, water) and the
 // per-frame recovery hook. Draw functions read RecoveryUi and record actions; updateRecovery()
 // runs them against the database between frames, each write one transaction.
+#include "ptcoach/recovery/progress.h"
 #include "recovery_screen.h"
 
 #include <SDL2/SDL.h>
@@ -26,23 +27,8 @@ namespace {
 
 const char* kAshworth[] = {"not sure", "0", "1", "1+", "2", "3", "4"};
 
-std::string hhmm(TimePoint t) {
-    std::time_t tt = system_clock::to_time_t(t);
-    std::tm tm{};
-    localtime_r(&tt, &tm);
-    char b[16];
-    std::strftime(b, sizeof b, "%H:%M", &tm);
-    return b;
-}
-
-std::string dayTime(TimePoint t) {
-    std::time_t tt = system_clock::to_time_t(t);
-    std::tm tm{};
-    localtime_r(&tt, &tm);
-    char b[32];
-    std::strftime(b, sizeof b, "%a %d %b, %H:%M", &tm);
-    return b;
-}
+std::string hhmm(TimePoint t) { return recovery::localText(t, "%H:%M"); }
+std::string dayTime(TimePoint t) { return recovery::localText(t, "%a %d %b, %H:%M"); }
 
 std::string clockText(seconds s) {
     long long v = std::max<long long>(0, s.count());

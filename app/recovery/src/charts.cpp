@@ -1,3 +1,4 @@
+#include "ptcoach/recovery/progress.h"
 #include "ptcoach/recovery/charts.h"
 
 #include <algorithm>
@@ -108,12 +109,8 @@ std::string fmt(double v) {
 }
 
 std::string dayLabel(TimePoint t) {
-    std::time_t tt = system_clock::to_time_t(t);
-    std::tm tm{};
-    localtime_r(&tt, &tm);
-    char b[16];
-    std::strftime(b, sizeof b, "%d %b", &tm);
-    return b[0] == '0' ? std::string(b + 1) : std::string(b);
+    std::string b = localText(t, "%d %b");
+    return b[0] == '0' ? b.substr(1) : b;
 }
 
 Color withAlpha(Color c, std::uint8_t a) {

@@ -218,14 +218,6 @@ private:
     cairo_t* m_cr;
 };
 
-std::string localText(TimePoint t, const char* format = "%a %d %b %Y %H:%M") {
-    std::time_t tt = system_clock::to_time_t(t);
-    std::tm tm{};
-    localtime_r(&tt, &tm);
-    char b[64];
-    std::strftime(b, sizeof b, format, &tm);
-    return b;
-}
 
 }  // namespace
 

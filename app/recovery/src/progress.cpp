@@ -19,6 +19,15 @@ TimePoint startOfLocalDay(TimePoint t) {
     return system_clock::from_time_t(std::mktime(&tm));
 }
 
+std::string localText(TimePoint t, const char* format) {
+    std::time_t tt = system_clock::to_time_t(t);
+    std::tm tm{};
+    localtime_r(&tt, &tm);
+    char b[64];
+    std::strftime(b, sizeof b, format, &tm);
+    return b;
+}
+
 TimePoint addLocalDays(TimePoint dayStart, int days) {
     std::time_t tt = system_clock::to_time_t(dayStart);
     std::tm tm{};

@@ -1,3 +1,4 @@
+#include "ptcoach/recovery/progress.h"
 #include "ptcoach/recovery/thermal.h"
 
 #include <algorithm>
@@ -109,14 +110,7 @@ Expected<storage::Id> ThermalTimers::start(Thermal kind, int minutesLong, TimePo
     if (!*ep) return makeError("log an episode first: the ice and heat timers follow its onset");
     auto st = status(now);
     if (!st) return st.error();
-    auto hhmm = [](TimePoint t) {
-        std::time_t tt = system_clock::to_time_t(t);
-        std::tm tm{};
-        localtime_r(&tt, &tm);
-        char b[16];
-        std::strftime(b, sizeof b, "%H:%M", &tm);
-        return std::string(b);
-    };
+    auto hhmm = [](TimePoint t) { return localText(t, "%H:%M"); };
     if (st->state == TimerState::Running)
         return makeError(std::string("an ") + st->running->kind + " application is already on until " + hhmm(st->runningEndsAt));
     if (st->state == TimerState::Resting)

@@ -76,6 +76,8 @@ struct ProgressSummary {
 TimePoint startOfLocalDay(TimePoint t);
 TimePoint startOfLocalWeek(TimePoint t);  // Monday
 TimePoint addLocalDays(TimePoint dayStart, int days);
+// A time in local time, formatted with strftime's `format`.
+std::string localText(TimePoint t, const char* format = "%a %d %b %Y %H:%M");
 
 // The planned sessions a week for a profile, kept in settings ("profile.<id>.sessions_per_week").
 int plannedSessionsPerWeek(const storage::Database& db, storage::Id profileId, int fallback = 4);
