@@ -26,6 +26,7 @@
 #include <opencv2/dnn/shape_utils.hpp>
 
 #include "tflite/tflite_conv.h"
+#include "tflite/tflite_layers.h"
 
 #pragma GCC diagnostic ignored "-Wpsabi"
 
@@ -276,12 +277,9 @@ public:
 
     void forward(cv::InputArrayOfArrays inArr, cv::OutputArrayOfArrays outArr,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> in, out;
-        inArr.getMatVector(in);
-        outArr.getMatVector(out);
-        const cv::Mat& src = in[0];
-        cv::Mat& dst = out[0];
-        CV_Assert(src.type() == CV_32F && src.isContinuous() && dst.isContinuous());
+        SingleIo io = singleFloatIo(inArr, outArr);
+        const cv::Mat& src = io.src;
+        cv::Mat& dst = io.dst;
         const int n = src.size[0], cin = src.size[1], h = src.size[2], w = src.size[3];
         const int oh = dst.size[2], ow = dst.size[3];
         for (int b = 0; b < n; ++b) {

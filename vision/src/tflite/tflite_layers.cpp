@@ -39,12 +39,9 @@ public:
 
     void forward(cv::InputArrayOfArrays inArr, cv::OutputArrayOfArrays outArr,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> in, out;
-        inArr.getMatVector(in);
-        outArr.getMatVector(out);
-        const cv::Mat& src = in[0];
-        cv::Mat& dst = out[0];
-        CV_Assert(src.type() == CV_32F && src.isContinuous() && dst.isContinuous());
+        SingleIo io = singleFloatIo(inArr, outArr);
+        const cv::Mat& src = io.src;
+        cv::Mat& dst = io.dst;
         const int n = src.size[0], cin = src.size[1], h = src.size[2], w = src.size[3];
         const int b = m_block, cout = cin / (b * b), oh = h * b, ow = w * b;
         const float* sp = src.ptr<float>();
@@ -107,12 +104,9 @@ public:
 
     void forward(cv::InputArrayOfArrays inArr, cv::OutputArrayOfArrays outArr,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> in, out;
-        inArr.getMatVector(in);
-        outArr.getMatVector(out);
-        const cv::Mat& src = in[0];
-        cv::Mat& dst = out[0];
-        CV_Assert(src.type() == CV_32F && src.isContinuous() && dst.isContinuous());
+        SingleIo io = singleFloatIo(inArr, outArr);
+        const cv::Mat& src = io.src;
+        cv::Mat& dst = io.dst;
         const int planes = src.size[0] * src.size[1], ih = src.size[2], iw = src.size[3];
         const int oh = m_height, ow = m_width;
         struct Tap { int i0, i1; float f; };
@@ -159,12 +153,9 @@ public:
 
     void forward(cv::InputArrayOfArrays inArr, cv::OutputArrayOfArrays outArr,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> in, out;
-        inArr.getMatVector(in);
-        outArr.getMatVector(out);
-        const cv::Mat& src = in[0];
-        cv::Mat& dst = out[0];
-        CV_Assert(src.type() == CV_32F && src.isContinuous() && dst.isContinuous());
+        SingleIo io = singleFloatIo(inArr, outArr);
+        const cv::Mat& src = io.src;
+        cv::Mat& dst = io.dst;
         const int planes = src.size[0] * src.size[1], ih = src.size[2], iw = src.size[3];
         auto index = [&](int o, int inSize, int outSize) {
             const float scale = resizeScale(inSize, outSize, m_alignCorners);
@@ -316,6 +307,15 @@ private:
 };
 
 }  // namespace
+
+SingleIo singleFloatIo(cv::InputArrayOfArrays inputs, cv::OutputArrayOfArrays outputs) {
+    std::vector<cv::Mat> in, out;
+    inputs.getMatVector(in);
+    outputs.getMatVector(out);
+    CV_Assert(!in.empty() && !out.empty());
+    CV_Assert(in[0].type() == CV_32F && in[0].isContinuous() && out[0].isContinuous());
+    return {in[0], out[0]};
+}
 
 void registerCustomLayers() {
     static std::once_flag once;
