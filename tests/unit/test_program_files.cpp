@@ -113,8 +113,8 @@ TEST_CASE("bad program content is reported with file, JSON path and what was exp
     j["phase"] = "later";
     CHECK_THAT(parseError(l, j), Contains("$.phase: 'later' is not one of"));
     j = doc("core_strengthening");
-    j["version"] = 2;
-    CHECK_THAT(parseError(l, j), Contains("$.version: version 2 is newer"));
+    j["version"] = 3;
+    CHECK_THAT(parseError(l, j), Contains("$.version: version 3 is newer"));
     auto bad = ptcoach::test::scratchDir("program_badfile");
     std::filesystem::create_directories(bad / "programs");
     std::ofstream(bad / "programs" / "x.json") << doc("lifting_school").dump();

@@ -21,7 +21,66 @@ std::string idList(const std::vector<ExerciseDefinition>& exercises) {
 bool validId(const std::string& id) {
     return !id.empty() && id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
 }
+
+const std::pair<const char*, analysis::Sides> kSideNames[] = {
+    {"both", analysis::Sides::Both},   {"either", analysis::Sides::Either},
+    {"left", analysis::Sides::Left},   {"right", analysis::Sides::Right},
+    {"alternating", analysis::Sides::Alternating}, {"each", analysis::Sides::Each}};
+
+std::optional<analysis::Sides> sidesFromName(const std::string& n) {
+    for (const auto& [name, v] : kSideNames)
+        if (n == name) return v;
+    return std::nullopt;
+}
+
+std::string sidesList(const std::vector<analysis::Sides>& sides) {
+    std::string out;
+    for (auto s : sides) out += (out.empty() ? "" : ", ") + std::string(analysis::sidesName(s));
+    return out;
+}
+
+// A string with no control characters but newline and tab, at most `max` bytes.
+void checkText(JsonCheck& c, const std::string& path, const std::string& text, size_t max) {
+    if (text.size() > max)
+        c.problem(path, "too long: " + std::to_string(text.size()) + " characters, at most " + std::to_string(max));
+    for (unsigned char ch : text)
+        if (ch < 0x20 && ch != '\n' && ch != '\t') {
+            c.problem(path, "has a control character (only text, newlines and tabs)");
+            break;
+        }
+}
+
+int clampTo(int v, int lo, int hi) { return std::min(hi, std::max(lo, v)); }
 }  // namespace
+
+bool sameDose(const analysis::Dose& a, const analysis::Dose& b) {
+    return a.sets == b.sets && a.reps == b.reps && a.holdS == b.holdS && a.restS == b.restS &&
+           a.durationS == b.durationS;
+}
+
+bool ProgramItem::operator==(const ProgramItem& o) const {
+    return exerciseId == o.exerciseId && sameDose(dose, o.dose) && sides == o.sides && notes == o.notes &&
+           kind == o.kind && sameDose(exerciseDose, o.exerciseDose);
+}
+
+bool ProgramDefinition::operator==(const ProgramDefinition& o) const {
+    return id == o.id && title == o.title && summary == o.summary && phase == o.phase && fromDay == o.fromDay &&
+           toDay == o.toDay && daysPerWeek == o.daysPerWeek && week == o.week && sessions == o.sessions &&
+           notes == o.notes && progression == o.progression;
+}
+
+std::vector<analysis::Sides> allowedSides(const ExerciseDefinition& exercise) {
+    using analysis::Sides;
+    switch (exercise.sides) {
+        case Sides::Each: return {Sides::Each, Sides::Left, Sides::Right};
+        case Sides::Either: return {Sides::Either, Sides::Left, Sides::Right};
+        default: return {exercise.sides};
+    }
+}
+
+analysis::Sides itemSides(const ProgramItem& item, const ExerciseDefinition& exercise) {
+    return item.sides.value_or(exercise.sides);
+}
 
 const std::vector<std::string>& programPhases() {
     static const std::vector<std::string> p = {"acute", "subacute", "recovery", "chronic", "any"};
@@ -61,14 +120,32 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
     ProgramDefinition p;
     p.file = file;
     if (!doc.is_object()) return makeError(file + ": $: expected an object");
+    if (doc.contains("version") && doc["version"].is_number_integer() && doc["version"].get<int64_t>() > kProgramFormatVersion &&
+        doc.value("format", json()) == json("ptcoach-program")) {
+        // Nothing else is judged: a newer file may well have fields this build does not know.
+        return makeError(file + ": $.version: version " + std::to_string(doc["version"].get<int64_t>()) +
+                         " is newer than this build reads (" + std::to_string(kProgramFormatVersion) +
+                         "); update PT Coach to open it");
+    }
     c.onlyKeys(doc, "$", {"format", "version", "id", "title", "summary", "phase", "days_from_onset", "days_per_week",
-                          "week", "sessions"});
-    if (c.str(doc, "$", "format") != "ptcoach-program" && doc.contains("format") && doc["format"].is_string())
-        c.problem("$.format", "expected \"ptcoach-program\"");
+                          "week", "sessions", "notes", "progression"});
+    std::string format = c.str(doc, "$", "format");
+    if (format != "ptcoach-program" && doc.contains("format") && doc["format"].is_string())
+        c.problem("$.format", "expected \"ptcoach-program\", found \"" + format + "\"" +
+                                  (format == "ptcoach-assignment" ? " (an assignment file, not a program)" : ""));
     p.version = c.integer(doc, "$", "version", 1, 1000);
-    if (c.ok() && p.version > kProgramFormatVersion)
+    if (c.ok() && p.version > kProgramFormatVersion)  // (a version above 1000)
         c.problem("$.version", "version " + std::to_string(p.version) + " is newer than this build reads (" +
                                    std::to_string(kProgramFormatVersion) + ")");
+    // Version 2 fields in an older file are errors, not silently read.
+    auto needsV2 = [&](const json& obj, const std::string& path, const char* key) {
+        if (p.version < 2 && obj.is_object() && obj.contains(key))
+            c.problem(path + "." + key, "needs format version 2 (the file says version " + std::to_string(p.version) + ")");
+    };
+    needsV2(doc, "$", "notes");
+    needsV2(doc, "$", "progression");
+    p.notes = c.str(doc, "$", "notes", false);
+    checkText(c, "$.notes", p.notes, kMaxProgramNotes);
     p.id = c.str(doc, "$", "id");
     if (!p.id.empty() && !validId(p.id)) c.problem("$.id", "'" + p.id + "' must be lowercase letters, digits and _");
     p.title = c.str(doc, "$", "title");
@@ -116,7 +193,9 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
                         c.problem(ep, "expected an object {\"exercise\": id, ...}");
                         continue;
                     }
-                    c.onlyKeys(ej, ep, {"exercise", "sets", "reps", "hold_s", "rest_s", "duration_s"});
+                    c.onlyKeys(ej, ep, {"exercise", "sets", "reps", "hold_s", "rest_s", "duration_s", "sides", "notes"});
+                    needsV2(ej, ep, "sides");
+                    needsV2(ej, ep, "notes");
                     ProgramItem item;
                     item.exerciseId = c.str(ej, ep, "exercise");
                     const ExerciseDefinition* ex = nullptr;
@@ -128,9 +207,25 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
                                                             idList(exercises) + ")");
                         continue;
                     }
+                    const DoseLimits& L = kDoseLimits;
+                    item.kind = ex->kind;
+                    item.exerciseDose = ex->dose;
                     item.dose = ex->dose;
-                    item.dose.sets = c.integer(ej, ep, "sets", 1, 20, false, ex->dose.sets);
-                    item.dose.restS = c.integer(ej, ep, "rest_s", 0, 600, false, ex->dose.restS);
+                    item.dose.sets = c.integer(ej, ep, "sets", L.setsMin, L.setsMax, false, ex->dose.sets);
+                    item.dose.restS = c.integer(ej, ep, "rest_s", L.restMin, L.restMax, false, ex->dose.restS);
+                    item.notes = c.str(ej, ep, "notes", false);
+                    checkText(c, ep + ".notes", item.notes, kMaxItemNotes);
+                    if (ej.contains("sides")) {
+                        std::string sn = c.str(ej, ep, "sides");
+                        auto sv = sidesFromName(sn);
+                        auto allowed = allowedSides(*ex);
+                        if (!sn.empty() && (!sv || std::find(allowed.begin(), allowed.end(), *sv) == allowed.end()))
+                            c.problem(ep + ".sides", "'" + sn + "' is not a side choice for '" + ex->id + "' (" +
+                                                         std::string(analysis::sidesName(ex->sides)) + "): " +
+                                                         sidesList(allowed));
+                        else if (sv)
+                            item.sides = sv;
+                    }
                     auto only = [&](const char* key, bool allowed, const char* what) {
                         if (ej.contains(key) && !allowed)
                             c.problem(ep + "." + key, "'" + ex->id + "' is a " +
@@ -140,9 +235,10 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
                     only("reps", ex->kind == ExerciseKind::Reps, "reps");
                     only("hold_s", ex->kind == ExerciseKind::Hold || ex->kind == ExerciseKind::Posture, "hold time");
                     only("duration_s", ex->kind == ExerciseKind::Timed, "duration");
-                    item.dose.reps = c.integer(ej, ep, "reps", 1, 100, false, ex->dose.reps);
-                    item.dose.holdS = c.integer(ej, ep, "hold_s", 1, 600, false, ex->dose.holdS);
-                    item.dose.durationS = c.integer(ej, ep, "duration_s", 10, 3600, false, ex->dose.durationS);
+                    item.dose.reps = c.integer(ej, ep, "reps", L.repsMin, L.repsMax, false, ex->dose.reps);
+                    item.dose.holdS = c.integer(ej, ep, "hold_s", L.holdMin, L.holdMax, false, ex->dose.holdS);
+                    item.dose.durationS =
+                        c.integer(ej, ep, "duration_s", L.durationMin, L.durationMax, false, ex->dose.durationS);
                     s.backStrengthening = s.backStrengthening || ex->backStrengthening;
                     s.items.push_back(item);
                 }
@@ -194,9 +290,142 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
                 }
             }
     }
+
+    // the progression
+    if (doc.contains("progression")) {
+        const json& pj = doc["progression"];
+        if (!pj.is_array()) {
+            c.problem("$.progression", "expected an array of {\"week\", \"sets\", \"reps\", \"hold_s\", \"duration_s\"}");
+        } else {
+            const DoseLimits& L = kDoseLimits;
+            ProgressionStep total{0, 0, 0, 0, 0};
+            for (size_t i = 0; i < pj.size(); ++i) {
+                const json& r = pj[i];
+                std::string rp = "$.progression[" + std::to_string(i) + "]";
+                if (!r.is_object()) {
+                    c.problem(rp, "expected an object {\"week\": 2, \"reps\": 2, ...}");
+                    continue;
+                }
+                c.onlyKeys(r, rp, {"week", "sets", "reps", "hold_s", "duration_s"});
+                ProgressionStep st;
+                st.week = c.integer(r, rp, "week", 2, kMaxProgressionWeek);
+                st.sets = c.integer(r, rp, "sets", -L.setsMax, L.setsMax, false, 0);
+                st.reps = c.integer(r, rp, "reps", -L.repsMax, L.repsMax, false, 0);
+                st.holdS = c.integer(r, rp, "hold_s", -L.holdMax, L.holdMax, false, 0);
+                st.durationS = c.integer(r, rp, "duration_s", -L.durationMax, L.durationMax, false, 0);
+                if (!p.progression.empty() && st.week <= p.progression.back().week)
+                    c.problem(rp + ".week", "week " + std::to_string(st.week) + " must come after week " +
+                                                std::to_string(p.progression.back().week));
+                if (st.sets == 0 && st.reps == 0 && st.holdS == 0 && st.durationS == 0)
+                    c.problem(rp, "changes nothing: give at least one of sets, reps, hold_s, duration_s");
+                total.sets += st.sets, total.reps += st.reps, total.holdS += st.holdS, total.durationS += st.durationS;
+                auto neg = [&](int v, const char* key) {
+                    if (v < 0)
+                        c.problem(rp + "." + key, "brings the total change by week " + std::to_string(st.week) +
+                                                      " to " + std::to_string(v) +
+                                                      ": a progression may not go below the program's dose");
+                };
+                neg(total.sets, "sets");
+                neg(total.reps, "reps");
+                neg(total.holdS, "hold_s");
+                neg(total.durationS, "duration_s");
+                p.progression.push_back(st);
+            }
+        }
+    }
     if (!c.ok()) return makeError(c.message());
     return p;
 }
+
+analysis::Dose doseForWeek(const ProgramItem& item, const std::vector<ProgressionStep>& progression, int week) {
+    analysis::Dose d = item.dose;
+    int sets = 0, reps = 0, hold = 0, dur = 0;
+    for (const auto& st : progression)
+        if (st.week <= week) sets += st.sets, reps += st.reps, hold += st.holdS, dur += st.durationS;
+    if (sets == 0 && reps == 0 && hold == 0 && dur == 0) return d;
+    const DoseLimits& L = kDoseLimits;
+    using analysis::ExerciseKind;
+    d.sets = clampTo(d.sets + sets, L.setsMin, L.setsMax);
+    switch (item.kind) {
+        case ExerciseKind::Reps: d.reps = clampTo(d.reps + reps, L.repsMin, L.repsMax); break;
+        case ExerciseKind::Hold:
+        case ExerciseKind::Posture:
+            if (d.holdS > 0) d.holdS = clampTo(d.holdS + hold, L.holdMin, L.holdMax);
+            break;
+        case ExerciseKind::Timed: d.durationS = clampTo(d.durationS + dur, L.durationMin, L.durationMax); break;
+    }
+    return d;
+}
+
+ProgramDefinition programForWeek(const ProgramDefinition& program, int week) {
+    ProgramDefinition out = program;
+    for (auto& s : out.sessions)
+        for (auto& it : s.items) it.dose = doseForWeek(it, program.progression, week);
+    out.progression.clear();
+    return out;
+}
+
+int programWeek(int64_t startDay, int64_t today) {
+    if (today < startDay) return 0;
+    return static_cast<int>((today - startDay) / 7) + 1;
+}
+
+namespace {
+template <typename J>
+J toJson(const ProgramDefinition& p) {
+    J doc = J::object();
+    doc["format"] = "ptcoach-program";
+    doc["version"] = kProgramFormatVersion;
+    doc["id"] = p.id;
+    doc["title"] = p.title;
+    doc["summary"] = p.summary;
+    doc["phase"] = p.phase;
+    if (p.fromDay) {
+        J d = {{"from", *p.fromDay}};
+        if (p.toDay) d["to"] = *p.toDay;
+        doc["days_from_onset"] = d;
+    }
+    if (!p.notes.empty()) doc["notes"] = p.notes;
+    doc["days_per_week"] = p.daysPerWeek;
+    doc["week"] = J::array();
+    for (const auto& w : p.week) doc["week"].push_back(w);
+    doc["sessions"] = J::array();
+    for (const auto& s : p.sessions) {
+        J sj = {{"id", s.id}, {"title", s.title}, {"exercises", J::array()}};
+        for (const auto& it : s.items) {
+            J ej = J::object();
+            ej["exercise"] = it.exerciseId;
+            const analysis::Dose& d = it.dose;
+            const analysis::Dose& base = it.exerciseDose;
+            if (d.sets != base.sets) ej["sets"] = d.sets;
+            if (d.reps != base.reps) ej["reps"] = d.reps;
+            if (d.holdS != base.holdS) ej["hold_s"] = d.holdS;
+            if (d.durationS != base.durationS) ej["duration_s"] = d.durationS;
+            if (d.restS != base.restS) ej["rest_s"] = d.restS;
+            if (it.sides) ej["sides"] = std::string(analysis::sidesName(*it.sides));
+            if (!it.notes.empty()) ej["notes"] = it.notes;
+            sj["exercises"].push_back(ej);
+        }
+        doc["sessions"].push_back(sj);
+    }
+    if (!p.progression.empty()) {
+        doc["progression"] = J::array();
+        for (const auto& st : p.progression) {
+            J r = {{"week", st.week}};
+            if (st.sets) r["sets"] = st.sets;
+            if (st.reps) r["reps"] = st.reps;
+            if (st.holdS) r["hold_s"] = st.holdS;
+            if (st.durationS) r["duration_s"] = st.durationS;
+            doc["progression"].push_back(r);
+        }
+    }
+    return doc;
+}
+}  // namespace
+
+json programToJson(const ProgramDefinition& p) { return toJson<json>(p); }
+nlohmann::ordered_json programToOrderedJson(const ProgramDefinition& p) { return toJson<nlohmann::ordered_json>(p); }
+std::string programText(const ProgramDefinition& program) { return programToOrderedJson(program).dump(2) + "\n"; }
 
 Expected<ProgramDefinition> loadProgram(const std::filesystem::path& file, const std::vector<ExerciseDefinition>& exercises) {
     auto doc = readJsonFile(file);

@@ -14,12 +14,15 @@ bool SessionPlan::anyCameraJudged() const {
 
 namespace {
 
-void addSteps(SessionPlan& plan, const ExerciseDefinition& ex) {
+// `onlySide`: the program narrowed the exercise to one side (ex.sides is then Left or Right).
+void addSteps(SessionPlan& plan, const ExerciseDefinition& ex,
+              std::optional<analysis::BodySide> onlySide = std::nullopt) {
     size_t idx = plan.exercises.size();
     plan.exercises.push_back(ex);
     const analysis::Dose& d = ex.dose;
     std::vector<std::optional<analysis::BodySide>> passes = {std::nullopt};
     if (ex.sides == Sides::Each) passes = {analysis::BodySide::Left, analysis::BodySide::Right};
+    if (onlySide) passes = {onlySide};
     for (int set = 1; set <= d.sets; ++set)
         for (size_t p = 0; p < passes.size(); ++p) {
             PlannedStep s;
@@ -51,7 +54,14 @@ void addSteps(SessionPlan& plan, const ExerciseDefinition& ex) {
 }  // namespace
 
 Expected<SessionPlan> planSession(const Library& lib, const ProgramDefinition& program, const ProgramSession& session,
-                                  const std::string& startAt) {
+                                  const std::string& startAt, int week) {
+    if (week > 1 && !program.progression.empty()) {
+        // The same session, dosed for the week.
+        ProgramDefinition dosed = programForWeek(program, week);
+        const ProgramSession* s = dosed.session(session.id);
+        if (!s) return makeError("program '" + program.id + "' has no session '" + session.id + "'");
+        return planSession(lib, dosed, *s, startAt, 1);
+    }
     SessionPlan plan;
     plan.programId = program.id;
     plan.sessionId = session.id;
@@ -64,7 +74,13 @@ Expected<SessionPlan> planSession(const Library& lib, const ProgramDefinition& p
         if (!ex) return makeError("program '" + program.id + "': unknown exercise '" + item.exerciseId + "'");
         ExerciseDefinition copy = *ex;
         copy.dose = item.dose;
-        addSteps(plan, copy);
+        std::optional<analysis::BodySide> onlySide;
+        if (item.sides && *item.sides != ex->sides) {
+            copy.sides = *item.sides;
+            if (copy.sides == Sides::Left) onlySide = analysis::BodySide::Left;
+            if (copy.sides == Sides::Right) onlySide = analysis::BodySide::Right;
+        }
+        addSteps(plan, copy, onlySide);
     }
     if (!started)
         return makeError("program '" + program.id + "', session '" + session.id + "' has no exercise '" + startAt + "'");

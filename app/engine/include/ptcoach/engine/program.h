@@ -2,8 +2,10 @@
 // Programs as data: programs/programs/<id>.json (format: programs/README.md). A program ties a set
 // of sessions to a recovery phase and a week: which session on which weekday, and rest days. The
 // loader checks every exercise it names against the exercise library and that no two days in a
-// row strengthen the back.
+// row strengthen the back. Version 2 adds notes for the patient (program and item), a per-item
+// side choice and a week-by-week progression; version 1 files still load.
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -16,19 +18,58 @@
 
 namespace ptcoach::engine {
 
-inline constexpr int kProgramFormatVersion = 1;
+inline constexpr int kProgramFormatVersion = 2;
 inline constexpr const char* kRestDay = "rest";
+
+// The dose a program may set, inclusive; the loader, the builder and the progression all use these.
+struct DoseLimits {
+    int setsMin = 1, setsMax = 20;
+    int repsMin = 1, repsMax = 100;
+    int holdMin = 1, holdMax = 600;        // seconds
+    int restMin = 0, restMax = 600;        // seconds
+    int durationMin = 10, durationMax = 3600;  // seconds
+};
+inline constexpr DoseLimits kDoseLimits{};
+inline constexpr size_t kMaxProgramNotes = 2000, kMaxItemNotes = 500;  // characters (bytes)
+inline constexpr int kMaxProgressionWeek = 104;
+
+bool sameDose(const analysis::Dose& a, const analysis::Dose& b);
 
 // One exercise in a session, with the program's dose (the exercise's default where not overridden).
 struct ProgramItem {
     std::string exerciseId;
     analysis::Dose dose;
+    std::optional<analysis::Sides> sides;  // version 2: the program's side choice; none = the exercise's own
+    std::string notes;                     // version 2: shown to the patient with this exercise
+    // Filled by parseProgram from the exercise: what the dose fields mean and what is default.
+    analysis::ExerciseKind kind = analysis::ExerciseKind::Reps;
+    analysis::Dose exerciseDose;
+
+    bool operator==(const ProgramItem& o) const;
+};
+
+// The side choices a program may make for an exercise: "each" may be narrowed to one side (left or
+// right only, e.g. after an injury to one leg), "either" may be fixed to a side; other exercises
+// keep their own. The exercise's own choice is always first.
+std::vector<analysis::Sides> allowedSides(const analysis::ExerciseDefinition& exercise);
+// The sides an item is done with: its own choice or the exercise's.
+analysis::Sides itemSides(const ProgramItem& item, const analysis::ExerciseDefinition& exercise);
+
+// From `week` on (week 1 = the first week of an assignment), these are added to every item's dose
+// (sets to all; reps to reps exercises; hold_s to holds and posture; duration_s to timed ones).
+// Rows add up: week 4 gets the rows for weeks 2, 3 and 4. Steps may be negative (a lighter week)
+// as long as no running total goes below zero.
+struct ProgressionStep {
+    int week = 2;
+    int sets = 0, reps = 0, holdS = 0, durationS = 0;
+    bool operator==(const ProgressionStep&) const = default;
 };
 
 struct ProgramSession {
     std::string id, title;
     std::vector<ProgramItem> items;
     bool backStrengthening = false;  // any of its exercises strengthens the back
+    bool operator==(const ProgramSession&) const = default;
 };
 
 struct ProgramDefinition {
@@ -40,9 +81,13 @@ struct ProgramDefinition {
     int daysPerWeek = 0;
     std::array<std::string, 7> week;   // Monday first: a session id or "rest"
     std::vector<ProgramSession> sessions;
+    std::string notes;                          // version 2: for the patient
+    std::vector<ProgressionStep> progression;   // version 2: weeks increasing, each >= 2
 
     const ProgramSession* session(const std::string& id) const;
     int restDays() const;
+    // Same content: every field but `file` and `version` (where it came from, not what it says).
+    bool operator==(const ProgramDefinition& o) const;
 };
 
 // The exercises and programs, loaded and cross-checked.
@@ -67,5 +112,24 @@ Expected<std::vector<ProgramDefinition>> loadAllPrograms(const std::vector<analy
                                                          std::filesystem::path dir = {});
 // Every exercise and every program under dir (default programsDir()).
 Expected<Library> loadLibrary(std::filesystem::path dir = {});
+
+// The program as written to a file, in the current format version: only the dose fields that differ
+// from the exercise's default (ProgramItem::exerciseDose), only the version 2 fields that are set.
+// parseProgram(programToJson(p), ...) == p for any program parseProgram made.
+nlohmann::json programToJson(const ProgramDefinition& program);
+// The same with the keys in reading order (format, version, id, title... sessions), for writing.
+nlohmann::ordered_json programToOrderedJson(const ProgramDefinition& program);
+// programToOrderedJson as text: 2-space indentation, one trailing newline.
+std::string programText(const ProgramDefinition& program);
+
+// The program as dosed in `week` (1 = the first week of an assignment; below 1 counts as 1): the
+// progression rows up to that week added to every item, each dose clamped to kDoseLimits. The
+// result has no progression left (it is applied).
+ProgramDefinition programForWeek(const ProgramDefinition& program, int week);
+// The dose of one item in `week` (what programForWeek applies).
+analysis::Dose doseForWeek(const ProgramItem& item, const std::vector<ProgressionStep>& progression, int week);
+// The assignment week of local day `today` for an assignment starting on `startDay` (day numbers as
+// in calendar.h): 1 for the first seven days, 2 for the next seven...; 0 before the start.
+int programWeek(int64_t startDay, int64_t today);
 
 }  // namespace ptcoach::engine

@@ -36,9 +36,11 @@ struct SessionPlan {
 inline constexpr int kSwitchSidesS = 5;
 
 // The plan for a program's session. `startAt` skips the exercises before the first with that id
-// (for a demonstration or a test); an id the session does not have is an error.
+// (for a demonstration or a test); an id the session does not have is an error. `week` is the
+// assignment week (programWeek): the program's progression up to that week is applied to the dose
+// (week 1: the program's own dose). An item's side choice (left or right only) gives one pass per set.
 Expected<SessionPlan> planSession(const Library& lib, const ProgramDefinition& program, const ProgramSession& session,
-                                  const std::string& startAt = {});
+                                  const std::string& startAt = {}, int week = 1);
 // A practice of one exercise at its default dose.
 SessionPlan planPractice(const analysis::ExerciseDefinition& exercise);
 
