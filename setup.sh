@@ -14,6 +14,7 @@ PACKAGES=(
   xvfb xauth
   libcairo2-dev poppler-utils
   espeak-ng libespeak-ng-dev
+  libsodium-dev libpq-dev postgresql
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }

@@ -1,8 +1,6 @@
 // Two weeks of realistic history written through the library API (sessions and their exercise
 // results through SQL, as the session screen's own store writes them), for the progress tests and
 // the screenshots of the recovery and progress screens.
-#include <sqlite3.h>
-
 #include <cmath>
 #include <string>
 
@@ -50,7 +48,21 @@ Id seedTwoWeeks(storage::RecoveryStore& store, TimePoint now) {
         a.endedAt = a.startedAt + seconds(900);
         REQUIRE(store.addThermalApplication(a).ok());
     }
-    sqlite3* db = store.database().handle();
+    storage::Database& db = store.database();
+    // Runs one statement through the library's Statement API (any backend); the RETURNING id.
+    auto run = [&](const std::string& sql, bool returningId) -> Id {
+        storage::Statement st = db.prepare(sql + (returningId ? " RETURNING id" : ""));
+        INFO(sql << ": " << st.prepareError());
+        REQUIRE(st.ok());
+        Id id = 0;
+        if (returningId) {
+            REQUIRE(st.step() == storage::Statement::Step::Row);
+            id = st.i64(0);
+        }
+        INFO(st.error());
+        REQUIRE(st.step() == storage::Statement::Step::Done);
+        return id;
+    };
     for (int d = 0; d <= 14; ++d) {
         TimePoint day = onset + hours(24 * d);
         if (d != 6) {  // one day without a check-in (and no session): breaks the streak
@@ -72,8 +84,7 @@ Id seedTwoWeeks(storage::RecoveryStore& store, TimePoint now) {
                               storage::formatUtc(start) + "', '" + storage::formatUtc(start + minutes(18)) + "', " +
                               std::to_string(std::max(1, 6 - d / 3)) + ", " + std::to_string(std::max(1, 5 - d / 3)) +
                               ", 2, 1)";
-            REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-            Id sid = sqlite3_last_insert_rowid(db);
+            Id sid = run(sql, true);
             double k = (d - 3) / 11.0;
             std::string r1 = "INSERT INTO exercise_results(session_id, exercise_id, side, sets_done, reps_done, "
                              "reps_planned, rom, quality) VALUES(" + std::to_string(sid) + ", 'knee_to_chest', 'both', 2, 10, 10, " +
@@ -82,8 +93,8 @@ Id seedTwoWeeks(storage::RecoveryStore& store, TimePoint now) {
                              "reps_planned, rom, quality, faults) VALUES(" + std::to_string(sid) + ", 'bridge', 'both', 2, 8, 10, " +
                              std::to_string(20 + 14 * k) + ", " + std::to_string(55 + 35 * k) +
                              ", '[{\"code\":\"hips_sag\",\"count\":2}]')";
-            REQUIRE(sqlite3_exec(db, r1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-            REQUIRE(sqlite3_exec(db, r2.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+            run(r1, false);
+            run(r2, false);
         }
     }
     return pid;

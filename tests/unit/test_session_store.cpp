@@ -1,23 +1,22 @@
 // Sessions in the history: saved with their exercise results in one transaction, read back newest
-// first; the check-in's red-flag screen; the default patient profile.
-#include <sqlite3.h>
-
+// first; the check-in's red-flag screen; the default patient profile. Run on SQLite and on
+// PostgreSQL ([storage]).
 #include <catch2/catch.hpp>
 
 #include "ptcoach/storage/database.h"
 #include "ptcoach/storage/session_store.h"
+#include "test_database.h"
 #include "test_support.h"
 
 using namespace ptcoach::storage;
 using Catch::Matchers::Contains;
 
-TEST_CASE("a session and its exercise results are saved and read back, newest first") {
-    auto dir = ptcoach::test::scratchDir("session_store");
-    auto db = Database::open(dir / "ptcoach.db");
-    REQUIRE(db.ok());
-    auto profile = defaultPatientProfile(**db);
+TEST_CASE("a session and its exercise results are saved and read back, newest first", "[storage]") {
+    ptcoach::test::TestDatabase t("session_store");
+    auto db = t.open();
+    auto profile = defaultPatientProfile(*db);
     REQUIRE(profile.ok());
-    auto again = defaultPatientProfile(**db);
+    auto again = defaultPatientProfile(*db);
     REQUIRE(again.ok());
     CHECK(*again == *profile);
 
@@ -44,17 +43,17 @@ TEST_CASE("a session and its exercise results are saved and read back, newest fi
     walk.holdS = 300;
     walk.holdPlannedS = 600;
     s.exercises = {curl, walk};
-    auto id1 = saveSession(**db, s);
+    auto id1 = saveSession(*db, s);
     REQUIRE(id1.ok());
     s.startedAt = "2026-11-21T09:00:00Z";
     s.stars.reset();
     s.painAfter.reset();
     s.withCamera = false;
     s.exercises.clear();
-    auto id2 = saveSession(**db, s);
+    auto id2 = saveSession(*db, s);
     REQUIRE(id2.ok());
 
-    auto list = listSessions(**db, *profile);
+    auto list = listSessions(*db, *profile);
     REQUIRE(list.ok());
     REQUIRE(list->size() == 2);
     const SessionRecord& newest = (*list)[0];
@@ -75,14 +74,13 @@ TEST_CASE("a session and its exercise results are saved and read back, newest fi
     CHECK(first.exercises[0].faults == curl.faults);
     CHECK_FALSE(first.exercises[1].rom.has_value());
     CHECK(first.exercises[1].holdS == Approx(300));
-    CHECK(listSessions(**db, *profile, 1)->size() == 1);
+    CHECK(listSessions(*db, *profile, 1)->size() == 1);
 }
 
-TEST_CASE("a session that cannot be saved leaves nothing behind and says why") {
-    auto dir = ptcoach::test::scratchDir("session_store_bad");
-    auto db = Database::open(dir / "ptcoach.db");
-    REQUIRE(db.ok());
-    auto profile = defaultPatientProfile(**db);
+TEST_CASE("a session that cannot be saved leaves nothing behind and says why", "[storage]") {
+    ptcoach::test::TestDatabase t("session_store_bad");
+    auto db = t.open();
+    auto profile = defaultPatientProfile(*db);
     REQUIRE(profile.ok());
     SessionRecord s;
     s.profileId = *profile;
@@ -92,37 +90,29 @@ TEST_CASE("a session that cannot be saved leaves nothing behind and says why") {
     ExerciseResultRecord e;
     e.exerciseId = "bridge";
     s.exercises = {e};
-    auto r = saveSession(**db, s);
+    auto r = saveSession(*db, s);
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.error().message, Contains("cannot save the session"));
     s.painBefore = 3;
     s.profileId = 9999;  // no such profile: the foreign key refuses it
-    CHECK_FALSE(saveSession(**db, s).ok());
-    CHECK(listSessions(**db, *profile)->empty());
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "SELECT COUNT(*) FROM exercise_results", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(sqlite3_column_int(st, 0) == 0);
-    sqlite3_finalize(st);
+    CHECK_FALSE(saveSession(*db, s).ok());
+    CHECK(listSessions(*db, *profile)->empty());
+    CHECK(ptcoach::test::queryInt(*db, "SELECT COUNT(*) FROM exercise_results") == 0);
     SessionRecord empty;
-    CHECK_THAT(saveSession(**db, empty).error().message, Contains("program id"));
+    CHECK_THAT(saveSession(*db, empty).error().message, Contains("program id"));
 }
 
-TEST_CASE("the check-in's red-flag screen is saved as a short screen") {
-    auto dir = ptcoach::test::scratchDir("session_store_redflag");
-    auto db = Database::open(dir / "ptcoach.db");
-    REQUIRE(db.ok());
-    auto profile = defaultPatientProfile(**db);
+TEST_CASE("the check-in's red-flag screen is saved as a short screen", "[storage]") {
+    ptcoach::test::TestDatabase t("session_store_redflag");
+    auto db = t.open();
+    auto profile = defaultPatientProfile(*db);
     REQUIRE(profile.ok());
-    auto id = saveRedFlagScreen(**db, *profile, "2026-11-20T09:00:00Z", {{"trauma", false}, {"pain_down_leg", true}});
+    auto id = saveRedFlagScreen(*db, *profile, "2026-11-20T09:00:00Z", {{"trauma", false}, {"pain_down_leg", true}});
     REQUIRE(id.ok());
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "SELECT kind, any_yes, answers FROM red_flag_screens WHERE id = ?", -1,
-                               &st, nullptr) == SQLITE_OK);
-    sqlite3_bind_int64(st, 1, *id);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "short");
-    CHECK(sqlite3_column_int(st, 1) == 1);
-    CHECK_THAT(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 2))), Contains("\"pain_down_leg\":true"));
-    sqlite3_finalize(st);
+    Statement st = db->prepare("SELECT kind, any_yes, answers FROM red_flag_screens WHERE id = ?");
+    st.bind(*id);
+    REQUIRE(st.step() == Statement::Step::Row);
+    CHECK(st.text(0) == "short");
+    CHECK(st.i32(1) == 1);
+    CHECK_THAT(st.text(2), Contains("\"pain_down_leg\":true"));
 }

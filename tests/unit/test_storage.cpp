@@ -1,10 +1,18 @@
-#include <fstream>
+// The database: creation and migration, settings, transactions, refusing what it must not touch.
+// Tagged [storage]: CTest runs these on SQLite and again on PostgreSQL ("storage-pg: ");
+// [sqlite] ones are about the SQLite file itself.
 #include <sqlite3.h>
 
+#include <fstream>
+
 #include "ptcoach/storage/database.h"
+#include "test_database.h"
 #include "test_support.h"
 
 using ptcoach::storage::Database;
+using ptcoach::storage::Statement;
+using ptcoach::test::queryInt;
+using ptcoach::test::TestDatabase;
 namespace fs = std::filesystem;
 
 namespace {
@@ -12,56 +20,129 @@ std::string readAll(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
+
+std::string queryText(const Database& db, const std::string& sql) {
+    Statement st = db.prepare(sql);
+    REQUIRE(st.ok());
+    REQUIRE(st.step() == Statement::Step::Row);
+    return st.text(0);
+}
 }  // namespace
 
-TEST_CASE("a new database is created, migrated to the latest schema and uses WAL") {
-    auto dir = ptcoach::test::scratchDir("storage_new");
+TEST_CASE("a new database is created and migrated to the latest schema", "[storage]") {
+    TestDatabase t("storage_new");
+    auto db = t.open();
+    CHECK(db->schemaVersion() == Database::latestSchemaVersion());
+    CHECK(db->backend() == (t.postgres() ? ptcoach::storage::Backend::PostgreSQL : ptcoach::storage::Backend::SQLite));
+    // Every table of the latest schema is there and empty.
+    for (const char* table : {"profiles", "settings", "episodes", "red_flag_screens", "checkins", "sessions",
+                              "exercise_results", "thermal_applications", "hydration", "programs", "assignments"}) {
+        INFO(table);
+        CHECK(queryInt(*db, std::string("SELECT count(*) FROM ") + table) == 0);
+    }
+    // Opening again changes nothing.
+    db.reset();
+    CHECK(t.open()->schemaVersion() == Database::latestSchemaVersion());
+}
+
+TEST_CASE("a new SQLite database lives in its file and uses WAL and foreign keys", "[storage][sqlite]") {
+    auto dir = ptcoach::test::scratchDir("storage_new_sqlite");
     auto db = Database::open(dir / "sub" / "ptcoach.db");
     REQUIRE(db.ok());
-    CHECK((*db)->schemaVersion() == Database::latestSchemaVersion());
     CHECK(fs::exists(dir / "sub" / "ptcoach.db"));
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
-    sqlite3_finalize(st);
-    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "PRAGMA foreign_keys", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(sqlite3_column_int(st, 0) == 1);
-    sqlite3_finalize(st);
+    CHECK((*db)->path() == dir / "sub" / "ptcoach.db");
+    CHECK(queryText(**db, "PRAGMA journal_mode") == "wal");
+    CHECK(queryInt(**db, "PRAGMA foreign_keys") == 1);
+    CHECK(queryInt(**db, "PRAGMA synchronous") == 2);  // FULL
+    // Database::connect takes the same file as "sqlite:<path>" or as a plain path.
+    auto again = Database::connect((dir / "sub" / "ptcoach.db").string());
+    REQUIRE(again.ok());
+    CHECK((*again)->backend() == ptcoach::storage::Backend::SQLite);
 }
 
-TEST_CASE("settings survive closing and reopening") {
-    auto dir = ptcoach::test::scratchDir("storage_settings");
+TEST_CASE("settings survive closing and reopening", "[storage]") {
+    TestDatabase t("storage_settings");
     {
-        auto db = Database::open(dir / "ptcoach.db");
-        REQUIRE(db.ok());
-        REQUIRE((*db)->setSetting("camera", "2").ok());
-        REQUIRE((*db)->setSetting("camera", "1").ok());
+        auto db = t.open();
+        REQUIRE(db->setSetting("camera", "2").ok());
+        REQUIRE(db->setSetting("camera", "1").ok());
+        REQUIRE(db->setSetting("greeting", "Grüß dich, \"O'Neil\"\n").ok());
     }
-    auto db = Database::open(dir / "ptcoach.db");
-    REQUIRE(db.ok());
-    CHECK((*db)->setting("camera").value_or("") == "1");
-    CHECK_FALSE((*db)->setting("absent").has_value());
+    auto db = t.open();
+    CHECK(db->setting("camera").value_or("") == "1");
+    CHECK(db->setting("greeting").value_or("") == "Grüß dich, \"O'Neil\"\n");
+    CHECK_FALSE(db->setting("absent").has_value());
+    CHECK(queryInt(*db, "SELECT count(*) FROM settings") == 2);
 }
 
-TEST_CASE("a failed transaction leaves no trace") {
-    auto dir = ptcoach::test::scratchDir("storage_rollback");
-    auto db = Database::open(dir / "ptcoach.db");
-    REQUIRE(db.ok());
-    auto s = (*db)->transaction([&]() -> ptcoach::Status {
-        REQUIRE((*db)->exec("INSERT INTO profiles(name, role) VALUES('Ann', 'patient')").ok());
+TEST_CASE("a failed transaction leaves no trace", "[storage]") {
+    TestDatabase t("storage_rollback");
+    auto db = t.open();
+    auto s = db->transaction([&]() -> ptcoach::Status {
+        REQUIRE(db->exec("INSERT INTO profiles(name, role) VALUES('Ann', 'patient')").ok());
+        // Nested: part of the outer transaction, rolled back with it.
+        REQUIRE(db->transaction([&]() { return db->setSetting("nested", "yes"); }).ok());
         return ptcoach::makeError("something went wrong half way");
     });
     CHECK_FALSE(s.ok());
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "SELECT count(*) FROM profiles", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(sqlite3_column_int(st, 0) == 0);
-    sqlite3_finalize(st);
+    CHECK(s.message() == "something went wrong half way");
+    CHECK(queryInt(*db, "SELECT count(*) FROM profiles") == 0);
+    CHECK_FALSE(db->setting("nested").has_value());
+    // A statement that fails inside a body fails the transaction, and the next one works.
+    auto bad = db->transaction([&]() -> ptcoach::Status {
+        REQUIRE(db->exec("INSERT INTO profiles(name, role) VALUES('Bo', 'patient')").ok());
+        return db->exec("INSERT INTO profiles(name, role) VALUES('Cy', 'nobody')");  // CHECK (role IN ...)
+    });
+    CHECK_FALSE(bad.ok());
+    CHECK(queryInt(*db, "SELECT count(*) FROM profiles") == 0);
+    REQUIRE(db->transaction([&]() { return db->exec("INSERT INTO profiles(name, role) VALUES('Di', 'patient')"); }).ok());
+    CHECK(queryInt(*db, "SELECT count(*) FROM profiles") == 1);
 }
 
-TEST_CASE("a database from a newer PT Coach is refused and left untouched") {
+TEST_CASE("statements bind in order, read NULLs, and report errors", "[storage]") {
+    TestDatabase t("storage_statements");
+    auto db = t.open();
+    Statement ins = db->prepare("INSERT INTO exercise_results(session_id, exercise_id, hold_s, rom, quality, faults) "
+                                "SELECT s.id, ?, ?, ?, ?, '[]' FROM sessions s WHERE s.id = ? RETURNING id");
+    REQUIRE(ins.ok());
+    ins.bind("bridge").bind(2.5).bind(std::optional<double>()).bind(std::optional<double>(70.25)).bind(1);
+    CHECK(ins.step() == Statement::Step::Done);  // no session 1: nothing inserted, nothing returned
+    REQUIRE(db->exec("INSERT INTO profiles(name, role) VALUES('Ann', 'patient');"
+                     "INSERT INTO sessions(profile_id, program_id, started_at) VALUES(1, 'core', '2026-11-21T10:00:00Z')")
+                .ok());
+    Statement ins2 = db->prepare("INSERT INTO exercise_results(session_id, exercise_id, hold_s, rom, quality) "
+                                 "VALUES(?, ?, ?, ?, ?) RETURNING id, exercise_id, hold_s, rom, quality");
+    ins2.bind(1).bind("it's a '?' -- not a placeholder").bind(2.5).bindNull().bind(70.25);
+    REQUIRE(ins2.step() == Statement::Step::Row);
+    CHECK(ins2.i64(0) == 1);
+    CHECK(ins2.text(1) == "it's a '?' -- not a placeholder");
+    CHECK(ins2.real(2) == 2.5);
+    CHECK(ins2.isNull(3));
+    CHECK_FALSE(ins2.optReal(3).has_value());
+    CHECK(ins2.optReal(4) == std::optional<double>(70.25));
+    CHECK(ins2.columnCount() == 5);
+    CHECK(ins2.columnName(1) == "exercise_id");
+    CHECK(ins2.step() == Statement::Step::Done);
+
+    Statement sel = db->prepare("SELECT count(*), COALESCE(SUM(sets_done), 0), CAST(? AS INTEGER) FROM exercise_results "
+                                "WHERE /* a ? in a comment */ exercise_id LIKE ? ");
+    sel.bind(std::string("42")).bind("it%");
+    REQUIRE(sel.step() == Statement::Step::Row);
+    CHECK(sel.i64(0) == 1);
+    CHECK(sel.i32(1) == 0);
+    CHECK(sel.i64(2) == 42);
+
+    Statement bad = db->prepare("SELECT nope FROM nowhere");
+    bool failed = !bad.ok() || bad.step() == Statement::Step::Error;
+    CHECK(failed);
+    CHECK_THAT(bad.ok() ? bad.error() : bad.prepareError(), Catch::Contains("nowhere") || Catch::Contains("nope"));
+    Statement fk = db->prepare("INSERT INTO sessions(profile_id, program_id, started_at) VALUES(?, 'x', 'y')");
+    fk.bind(99);
+    CHECK(fk.step() == Statement::Step::Error);
+    CHECK_THAT(fk.error(), Catch::Contains("FOREIGN KEY") || Catch::Contains("foreign key"));
+}
+
+TEST_CASE("a database from a newer PT Coach is refused and left untouched", "[storage][sqlite]") {
     auto dir = ptcoach::test::scratchDir("storage_newer");
     auto file = dir / "ptcoach.db";
     {
@@ -79,7 +160,7 @@ TEST_CASE("a database from a newer PT Coach is refused and left untouched") {
     CHECK(readAll(file) == before);
 }
 
-TEST_CASE("a corrupt database file is reported and never overwritten") {
+TEST_CASE("a corrupt database file is reported and never overwritten", "[storage][sqlite]") {
     auto dir = ptcoach::test::scratchDir("storage_corrupt");
     auto file = dir / "ptcoach.db";
     {
@@ -94,7 +175,7 @@ TEST_CASE("a corrupt database file is reported and never overwritten") {
     CHECK(readAll(file) == before);
 }
 
-TEST_CASE("a version 1 database is migrated forward with its data kept") {
+TEST_CASE("a version 1 SQLite database is migrated forward with its data kept", "[storage][sqlite]") {
     auto dir = ptcoach::test::scratchDir("storage_migrate");
     auto file = dir / "ptcoach.db";
     {
@@ -122,9 +203,33 @@ TEST_CASE("a version 1 database is migrated forward with its data kept") {
     CHECK_FALSE((*db)->exec("INSERT INTO thermal_applications(profile_id, kind, started_at, planned_s) "
                             "VALUES (1, 'ice', '2026-11-20T09:00:00Z', 1800)")
                     .ok());
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2((*db)->handle(), "SELECT name FROM profiles WHERE id = 1", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "Ann");
-    sqlite3_finalize(st);
+    CHECK(queryText(**db, "SELECT name FROM profiles WHERE id = 1") == "Ann");
+    CHECK(queryInt(**db, "SELECT failed_pins FROM profiles WHERE id = 1") == 0);  // from version 3
+}
+
+TEST_CASE("the schema's constraints and defaults hold on every backend", "[storage]") {
+    TestDatabase t("storage_constraints");
+    auto db = t.open();
+    REQUIRE(db->exec("INSERT INTO profiles(name, role) VALUES ('Ann', 'patient')").ok());
+    // The creation time defaults to now, as ISO 8601 UTC text.
+    auto created = ptcoach::storage::parseUtc(queryText(*db, "SELECT created_at FROM profiles WHERE id = 1"));
+    REQUIRE(created.has_value());
+    CHECK(std::chrono::abs(*created - std::chrono::system_clock::now()) < std::chrono::minutes(2));
+    CHECK_THAT(queryText(*db, "SELECT created_at FROM profiles WHERE id = 1"), Catch::EndsWith("Z"));
+    REQUIRE(db->exec("INSERT INTO episodes(profile_id, onset_at, pain) VALUES (1, '2026-11-20T08:00:00Z', 7)").ok());
+    CHECK(queryInt(*db, "SELECT ice_hours FROM episodes") == 48);
+    CHECK_FALSE(db->exec("INSERT INTO episodes(profile_id, onset_at, pain) VALUES (99, '2026-11-20T08:00:00Z', 7)").ok());
+    CHECK_FALSE(db->exec("INSERT INTO thermal_applications(profile_id, kind, started_at, planned_s) "
+                         "VALUES (1, 'ice', '2026-11-20T09:00:00Z', 1800)")
+                    .ok());
+    CHECK_FALSE(db->exec("INSERT INTO episodes(profile_id, onset_at, pain, spasm_severity) "
+                         "VALUES (1, '2026-11-20T08:00:00Z', 7, '5')")
+                    .ok());
+    // Sign-in codes are unique when set; many profiles may have none.
+    REQUIRE(db->exec("INSERT INTO profiles(name, role) VALUES ('Bo', 'patient'), ('Cy', 'therapist')").ok());
+    REQUIRE(db->exec("UPDATE profiles SET sign_in_code = '1234' WHERE id = 2").ok());
+    CHECK_FALSE(db->exec("UPDATE profiles SET sign_in_code = '1234' WHERE id = 3").ok());
+    // Deleting a profile deletes its history.
+    REQUIRE(db->exec("DELETE FROM profiles WHERE id = 1").ok());
+    CHECK(queryInt(*db, "SELECT count(*) FROM episodes") == 0);
 }

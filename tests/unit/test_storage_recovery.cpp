@@ -1,7 +1,7 @@
 // The recovery repository: round trips, validation, transactions, and what survives a kill -9 or
 // a damaged file.
+// Tagged [storage]: run on SQLite and on PostgreSQL; [sqlite]: about the SQLite file.
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 
 #include "ptcoach/recovery/thermal.h"
 #include "ptcoach/storage/recovery_store.h"
+#include "test_database.h"
 #include "test_support.h"
 
 using namespace ptcoach;
@@ -28,14 +29,7 @@ std::unique_ptr<Database> openDb(const fs::path& file) {
 
 TimePoint at(const char* iso) { return parseUtc(iso).value(); }
 
-int count(Database& db, const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
+int count(Database& db, const std::string& sql) { return static_cast<int>(ptcoach::test::queryInt(db, sql)); }
 
 std::string readAll(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -54,11 +48,11 @@ TEST_CASE("times are stored as ISO 8601 UTC text and read back exactly") {
     CHECK(parseUtc(formatUtc(now)) == now);
 }
 
-TEST_CASE("the default profile is created once and its id kept in settings") {
-    auto dir = ptcoach::test::scratchDir("storage_rec_profile");
+TEST_CASE("the default profile is created once and its id kept in settings", "[storage]") {
+    ptcoach::test::TestDatabase t("storage_rec_profile");
     Id first = 0;
     {
-        auto db = openDb(dir / "ptcoach.db");
+        auto db = t.open();
         RecoveryStore store(*db);
         auto id = store.ensureDefaultProfile();
         REQUIRE(id.ok());
@@ -67,23 +61,23 @@ TEST_CASE("the default profile is created once and its id kept in settings") {
         CHECK(db->setting("default_profile_id").value_or("") == std::to_string(first));
         CHECK(store.profile(first)->role == "patient");
     }
-    auto db = openDb(dir / "ptcoach.db");
+    auto db = t.open();
     RecoveryStore store(*db);
     CHECK(store.ensureDefaultProfile().value() == first);
     CHECK(count(*db, "SELECT count(*) FROM profiles") == 1);
 
     // A patient profile created elsewhere first (the session screen) is adopted, not duplicated.
-    auto dir2 = ptcoach::test::scratchDir("storage_rec_profile_adopt");
-    auto db2 = openDb(dir2 / "ptcoach.db");
+    ptcoach::test::TestDatabase t2("storage_rec_profile_adopt");
+    auto db2 = t2.open();
     REQUIRE(db2->exec("INSERT INTO profiles(name, role) VALUES ('Therapist T', 'therapist'), ('Me', 'patient')").ok());
     RecoveryStore store2(*db2);
     CHECK(store2.ensureDefaultProfile().value() == 2);
     CHECK(count(*db2, "SELECT count(*) FROM profiles") == 2);
 }
 
-TEST_CASE("episodes round-trip and bad values are refused with a reason") {
-    auto dir = ptcoach::test::scratchDir("storage_rec_episodes");
-    auto db = openDb(dir / "ptcoach.db");
+TEST_CASE("episodes round-trip and bad values are refused with a reason", "[storage]") {
+    ptcoach::test::TestDatabase t("storage_rec_episodes");
+    auto db = t.open();
     RecoveryStore store(*db);
     Id pid = store.ensureDefaultProfile().value();
     Episode e;
@@ -128,9 +122,9 @@ TEST_CASE("episodes round-trip and bad values are refused with a reason") {
     CHECK_FALSE(store.endEpisode(9999, at("2026-12-01T10:00:00Z")).ok());
 }
 
-TEST_CASE("a red flag blocks its episode in the same transaction; a therapist's clearance lifts it") {
-    auto dir = ptcoach::test::scratchDir("storage_rec_flags");
-    auto db = openDb(dir / "ptcoach.db");
+TEST_CASE("a red flag blocks its episode in the same transaction; a therapist's clearance lifts it", "[storage]") {
+    ptcoach::test::TestDatabase t("storage_rec_flags");
+    auto db = t.open();
     RecoveryStore store(*db);
     Id pid = store.ensureDefaultProfile().value();
     Episode e;
@@ -167,9 +161,9 @@ TEST_CASE("a red flag blocks its episode in the same transaction; a therapist's 
     CHECK(store.redFlagScreens(pid)->size() == 2);
 }
 
-TEST_CASE("check-ins, hydration and ice/heat applications round-trip; limits hold") {
-    auto dir = ptcoach::test::scratchDir("storage_rec_logs");
-    auto db = openDb(dir / "ptcoach.db");
+TEST_CASE("check-ins, hydration and ice/heat applications round-trip; limits hold", "[storage]") {
+    ptcoach::test::TestDatabase t("storage_rec_logs");
+    auto db = t.open();
     RecoveryStore store(*db);
     Id pid = store.ensureDefaultProfile().value();
     CheckIn c;
@@ -205,9 +199,9 @@ TEST_CASE("check-ins, hydration and ice/heat applications round-trip; limits hol
     CHECK(store.thermalApplications(pid)->at(0).endedAt == at("2026-11-21T08:10:00Z"));
 }
 
-TEST_CASE("sessions and exercise results written by the session screen are read back") {
-    auto dir = ptcoach::test::scratchDir("storage_rec_sessions");
-    auto db = openDb(dir / "ptcoach.db");
+TEST_CASE("sessions and exercise results written by the session screen are read back", "[storage]") {
+    ptcoach::test::TestDatabase t("storage_rec_sessions");
+    auto db = t.open();
     RecoveryStore store(*db);
     Id pid = store.ensureDefaultProfile().value();
     REQUIRE(db->exec("INSERT INTO sessions(profile_id, program_id, started_at, pain_before, completed) VALUES (" +
@@ -230,10 +224,9 @@ TEST_CASE("sessions and exercise results written by the session screen are read 
 
 // The child writes check-ins one transaction at a time and reports each id only after the call
 // returned (what the screen would confirm); the parent kills it with SIGKILL mid-stream.
-TEST_CASE("a kill -9 at any moment loses nothing that was confirmed") {
-    auto dir = ptcoach::test::scratchDir("storage_rec_kill");
-    auto file = dir / "ptcoach.db";
-    { openDb(file); }
+TEST_CASE("a kill -9 at any moment loses nothing that was confirmed", "[storage]") {
+    ptcoach::test::TestDatabase t("storage_rec_kill");
+    { t.open(); }
     for (int round = 0; round < 3; ++round) {
         int fds[2];
         REQUIRE(pipe(fds) == 0);
@@ -241,7 +234,7 @@ TEST_CASE("a kill -9 at any moment loses nothing that was confirmed") {
         REQUIRE(child >= 0);
         if (child == 0) {
             close(fds[0]);
-            auto db = Database::open(file);
+            auto db = Database::connect(t.connection());
             if (!db) _exit(3);
             RecoveryStore store(**db);
             auto pid = store.ensureDefaultProfile();
@@ -275,7 +268,7 @@ TEST_CASE("a kill -9 at any moment loses nothing that was confirmed") {
         CHECK(WTERMSIG(status) == SIGKILL);
         REQUIRE(confirmed.size() >= want);
 
-        auto db = openDb(file);  // opens, passes its integrity check
+        auto db = t.open();  // opens (SQLite: passes its integrity check)
         RecoveryStore store(*db);
         auto all = store.checkIns(store.ensureDefaultProfile().value()).value();
         std::set<Id> ids;
@@ -284,9 +277,8 @@ TEST_CASE("a kill -9 at any moment loses nothing that was confirmed") {
     }
 }
 
-TEST_CASE("an ice timer started before a kill -9 is still right after a restart") {
-    auto dir = ptcoach::test::scratchDir("storage_rec_kill_timer");
-    auto file = dir / "ptcoach.db";
+TEST_CASE("an ice timer started before a kill -9 is still right after a restart", "[storage]") {
+    ptcoach::test::TestDatabase t("storage_rec_kill_timer");
     TimePoint onset = at("2026-11-21T07:00:00Z");
     TimePoint started = at("2026-11-21T09:00:00Z");
     int fds[2];
@@ -295,7 +287,7 @@ TEST_CASE("an ice timer started before a kill -9 is still right after a restart"
     REQUIRE(child >= 0);
     if (child == 0) {
         close(fds[0]);
-        auto db = Database::open(file);
+        auto db = Database::connect(t.connection());
         if (!db) _exit(3);
         RecoveryStore store(**db);
         Id pid = store.ensureDefaultProfile().value();
@@ -319,7 +311,7 @@ TEST_CASE("an ice timer started before a kill -9 is still right after a restart"
     waitpid(child, &status, 0);
     REQUIRE(WIFSIGNALED(status));
 
-    auto db = openDb(file);
+    auto db = t.open();
     RecoveryStore store(*db);
     Id pid = store.ensureDefaultProfile().value();
     recovery::ThermalTimers timers(store, pid);
@@ -338,7 +330,7 @@ TEST_CASE("an ice timer started before a kill -9 is still right after a restart"
     CHECK(*s.restUntil == started + minutes(15 + 40));
 }
 
-TEST_CASE("a database with a damaged page is reported and left as it was") {
+TEST_CASE("a database with a damaged page is reported and left as it was", "[storage][sqlite]") {
     auto dir = ptcoach::test::scratchDir("storage_rec_corrupt");
     auto file = dir / "ptcoach.db";
     {

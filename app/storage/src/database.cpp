@@ -1,18 +1,20 @@
 #include "ptcoach/storage/database.h"
 
-#include <sqlite3.h>
+#include <cstdio>
+#include <ctime>
+#include <iterator>
+#include <random>
+#include <thread>
 
-#include <system_error>
-#include <vector>
+#include "backend.h"
 
 namespace ptcoach::storage {
-namespace fs = std::filesystem;
 
 namespace {
 
 // Each entry moves the schema from version i to i+1. Never edit a shipped migration: add one.
-const std::vector<const char*>& migrations() {
-    static const std::vector<const char*> m = {
+// Written in SQLite's dialect; the PostgreSQL backend translates the column types.
+const char* const kMigrations[] = {
         // 1: profiles and settings
         R"sql(
         CREATE TABLE profiles (
@@ -107,152 +109,186 @@ const std::vector<const char*>& migrations() {
             ml INTEGER NOT NULL CHECK (ml > 0 AND ml <= 5000)
         );
         )sql",
-    };
-    return m;
-}
-
-std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+        // 3: sign-in and roles (PINs as libsodium crypto_pwhash_str hashes, lock-out after wrong
+        // PINs), a therapist's patients, programs built in the app, and program assignments.
+        R"sql(
+        ALTER TABLE profiles ADD COLUMN pin_hash TEXT;              -- NULL: no PIN set
+        ALTER TABLE profiles ADD COLUMN sign_in_code TEXT;          -- typed at a kiosk; unique when set
+        ALTER TABLE profiles ADD COLUMN therapist_id INTEGER REFERENCES profiles(id);
+        ALTER TABLE profiles ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE profiles ADD COLUMN locked_until TEXT;          -- wrong PINs lock sign-in until then
+        ALTER TABLE profiles ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+        CREATE UNIQUE INDEX profiles_sign_in_code ON profiles(sign_in_code);
+        CREATE INDEX profiles_therapist ON profiles(therapist_id);
+        CREATE TABLE programs (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            definition TEXT NOT NULL,                -- the program file's JSON
+            author_id INTEGER REFERENCES profiles(id),
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            therapist_id INTEGER REFERENCES profiles(id),
+            program_id TEXT NOT NULL,
+            definition TEXT NOT NULL,                -- the program's JSON as assigned
+            start_date TEXT NOT NULL,                -- local calendar date, YYYY-MM-DD
+            notes TEXT NOT NULL DEFAULT '',
+            assigned_at TEXT NOT NULL,
+            ended_at TEXT                            -- replaced or withdrawn
+        );
+        CREATE INDEX assignments_patient ON assignments(patient_id, assigned_at);
+        )sql",
+};
 
 }  // namespace
 
-int Database::latestSchemaVersion() { return static_cast<int>(migrations().size()); }
+// ---------------------------------------------------------------------------------------------
+// Time text
 
-Expected<std::unique_ptr<Database>> Database::open(const fs::path& file) {
-    std::error_code ec;
-    if (file.has_parent_path()) {
-        fs::create_directories(file.parent_path(), ec);
-        if (ec) return makeError("cannot create data directory " + file.parent_path().string() + ": " + ec.message());
-    }
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                             nullptr);
-    if (rc != SQLITE_OK) {
-        std::string msg = sqliteMessage(raw);
-        sqlite3_close(raw);
-        return makeError("cannot open database " + file.string() + ": " + msg);
-    }
-    std::unique_ptr<Database> db(new Database(raw, file));
-    sqlite3_busy_timeout(raw, 5000);
-
-    // Check the file before changing anything in it.
-    int version = -1;
-    {
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, nullptr) != SQLITE_OK)
-            return makeError("database " + file.string() + " is not a PT Coach database or is corrupt (" +
-                             sqliteMessage(raw) + "); it was left untouched");
-        if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    if (version < 0)
-        return makeError("database " + file.string() + " could not be read (" + sqliteMessage(raw) +
-                         "); it was left untouched");
-    if (version > latestSchemaVersion())
-        return makeError("database " + file.string() + " was written by a newer PT Coach (schema version " +
-                         std::to_string(version) + ", this build knows up to " +
-                         std::to_string(latestSchemaVersion()) + "); it was left untouched");
-    {
-        sqlite3_stmt* st = nullptr;
-        std::string result = "unknown";
-        if (sqlite3_prepare_v2(raw, "PRAGMA quick_check", -1, &st, nullptr) == SQLITE_OK) {
-            if (sqlite3_step(st) == SQLITE_ROW) {
-                const unsigned char* t = sqlite3_column_text(st, 0);
-                result = t ? reinterpret_cast<const char*>(t) : "";
-            } else {
-                result = sqliteMessage(raw);
-            }
-        } else {
-            result = sqliteMessage(raw);
-        }
-        sqlite3_finalize(st);
-        if (result != "ok")
-            return makeError("database " + file.string() + " is corrupt (integrity check: " + result +
-                             "); it was left untouched");
-    }
-
-    if (Status s = db->exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"); !s)
-        return makeError("database " + file.string() + ": " + s.message());
-    if (Status s = db->migrate(); !s) return makeError("database " + file.string() + ": " + s.message());
-    return db;
+std::string formatUtc(TimePoint t) {
+    std::time_t tt = std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }
 
-Database::~Database() {
-    if (m_db) sqlite3_close_v2(m_db);
+std::optional<TimePoint> parseUtc(const std::string& text) {
+    int y, mo, d, h, mi, s;
+    char sep = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &s) != 7) return std::nullopt;
+    if (sep != 'T' && sep != ' ') return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    std::time_t tt = timegm(&tm);
+    return std::chrono::system_clock::from_time_t(tt);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement: forwards to the backend's implementation.
+
+Statement::Statement(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Statement::~Statement() = default;
+Statement::Statement(Statement&&) noexcept = default;
+Statement& Statement::operator=(Statement&&) noexcept = default;
+
+bool Statement::ok() const { return m_impl->ok(); }
+const std::string& Statement::prepareError() const { return m_impl->prepareError(); }
+Statement& Statement::bind(std::int64_t v) { m_impl->bindInt(v); return *this; }
+Statement& Statement::bind(int v) { m_impl->bindInt(v); return *this; }
+Statement& Statement::bind(bool v) { m_impl->bindInt(v ? 1 : 0); return *this; }
+Statement& Statement::bind(double v) { m_impl->bindReal(v); return *this; }
+Statement& Statement::bind(const std::string& v) { m_impl->bindText(v); return *this; }
+Statement& Statement::bind(const char* v) { m_impl->bindText(v); return *this; }
+Statement& Statement::bind(TimePoint t) { m_impl->bindText(formatUtc(t)); return *this; }
+Statement& Statement::bindNull() { m_impl->bindNull(); return *this; }
+Statement::Step Statement::step() { return m_impl->step(); }
+std::string Statement::error() const { return m_impl->error(); }
+int Statement::columnCount() const { return m_impl->columnCount(); }
+std::string Statement::columnName(int c) const { return m_impl->columnName(c); }
+bool Statement::isNull(int c) const { return m_impl->isNull(c); }
+std::int64_t Statement::i64(int c) const { return m_impl->i64(c); }
+int Statement::i32(int c) const { return static_cast<int>(m_impl->i64(c)); }
+double Statement::real(int c) const { return m_impl->real(c); }
+std::string Statement::text(int c) const { return m_impl->text(c); }
+
+// ---------------------------------------------------------------------------------------------
+// Database
+
+int Database::latestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+const char* Database::migrationText(int index) { return kMigrations[index]; }
+
+Database::~Database() = default;
+
+Expected<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file) { return openSqlite(file); }
+
+Expected<std::unique_ptr<Database>> Database::connect(const std::string& connection) {
+    auto startsWith = [&](const char* p) { return connection.rfind(p, 0) == 0; };
+    if (startsWith("postgresql://") || startsWith("postgres://") || connection.find("dbname=") != std::string::npos ||
+        connection.find("host=") != std::string::npos)
+        return openPostgres(connection);
+    if (startsWith("sqlite:")) return openSqlite(connection.substr(7));
+    if (connection.empty()) return makeError("empty database connection setting");
+    return openSqlite(connection);
 }
 
 int Database::schemaVersion() const {
-    sqlite3_stmt* st = nullptr;
-    int v = -1;
-    if (sqlite3_prepare_v2(m_db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-Status Database::exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : sqliteMessage(m_db);
-        sqlite3_free(err);
-        return makeError(msg);
-    }
-    return {};
+    auto v = readSchemaVersion();
+    return v ? *v : -1;
 }
 
 Status Database::transaction(const std::function<Status()>& body) {
-    if (Status s = exec("BEGIN IMMEDIATE"); !s) return makeError("cannot start a transaction: " + s.message());
-    Status s = body();
-    if (!s) {
-        exec("ROLLBACK");
-        return s;
+    if (m_depth > 0) {
+        // Inside a transaction already: part of it.
+        return body();
     }
-    if (Status c = exec("COMMIT"); !c) {
-        exec("ROLLBACK");
-        return makeError("cannot save (commit failed: " + c.message() + ")");
+    // A retried body starts again from scratch; a short random pause lets the other writer finish.
+    constexpr int kAttempts = 12;
+    std::minstd_rand jitter(static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    for (int attempt = 1;; ++attempt) {
+        if (Status s = begin(); !s) return makeError("cannot start a transaction: " + s.message());
+        ++m_depth;
+        Status s = body();
+        --m_depth;
+        if (s) {
+            Status c = commit();
+            if (c) return {};
+            s = makeError("cannot save (commit failed: " + c.message() + ")");
+        }
+        bool again = retryable() && attempt < kAttempts;
+        rollback();
+        if (!again) return s;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1 + jitter() % (4 * attempt)));
     }
-    return {};
 }
 
 Status Database::migrate() {
-    int from = schemaVersion();
-    const auto& m = migrations();
-    for (int v = from; v < static_cast<int>(m.size()); ++v) {
-        Status s = transaction([&]() -> Status {
-            if (Status e = exec(m[v]); !e)
+    // The lock is taken outside the transaction: a transaction's snapshot begins with its first
+    // statement, and a waiting opener must see what the one before it committed.
+    if (Status l = lockForMigration(); !l) return l;
+    Status s = transaction([&]() -> Status {
+        auto from = readSchemaVersion();
+        if (!from) return makeError(from.error().message);
+        if (*from > latestSchemaVersion())
+            return makeError("it was written by a newer PT Coach (schema version " + std::to_string(*from) +
+                             ", this build knows up to " + std::to_string(latestSchemaVersion()) +
+                             "); it was left untouched");
+        for (int v = *from; v < latestSchemaVersion(); ++v) {
+            if (Status e = exec(migrationSql(v)); !e)
                 return makeError("migration to schema version " + std::to_string(v + 1) + " failed: " + e.message());
-            return exec("PRAGMA user_version = " + std::to_string(v + 1));
-        });
-        if (!s) return s;
-    }
-    return {};
+            if (Status w = writeSchemaVersion(v + 1); !w) return w;
+        }
+        return {};
+    });
+    unlockAfterMigration();
+    return s;
 }
 
 std::optional<std::string> Database::setting(const std::string& key) const {
-    sqlite3_stmt* st = nullptr;
-    std::optional<std::string> out;
-    if (sqlite3_prepare_v2(m_db, "SELECT value FROM settings WHERE key = ?", -1, &st, nullptr) != SQLITE_OK)
-        return out;
-    sqlite3_bind_text(st, 1, key.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const unsigned char* t = sqlite3_column_text(st, 0);
-        out = t ? reinterpret_cast<const char*>(t) : "";
-    }
-    sqlite3_finalize(st);
-    return out;
+    Statement st = prepare("SELECT value FROM settings WHERE key = ?");
+    if (!st.ok()) return std::nullopt;
+    st.bind(key);
+    if (st.step() == Statement::Step::Row) return st.text(0);
+    return std::nullopt;
 }
 
 Status Database::setSetting(const std::string& key, const std::string& value) {
     return transaction([&]() -> Status {
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(m_db, "INSERT INTO settings(key, value) VALUES(?, ?) "
-                                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                               -1, &st, nullptr) != SQLITE_OK)
-            return makeError(sqliteMessage(m_db));
-        sqlite3_bind_text(st, 1, key.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, value.c_str(), -1, SQLITE_TRANSIENT);
-        int rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) return makeError("cannot save setting '" + key + "': " + sqliteMessage(m_db));
+        Statement st = prepare("INSERT INTO settings(key, value) VALUES(?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        if (!st.ok()) return makeError("cannot save setting '" + key + "': " + st.prepareError());
+        st.bind(key).bind(value);
+        if (st.step() != Statement::Step::Done) return makeError("cannot save setting '" + key + "': " + st.error());
         return {};
     });
 }

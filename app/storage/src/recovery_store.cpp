@@ -1,113 +1,39 @@
 #include "ptcoach/storage/recovery_store.h"
 
-#include <sqlite3.h>
-
 #include <cstdio>
-#include <ctime>
+#include <functional>
+
+#include <nlohmann/json.hpp>
 
 namespace ptcoach::storage {
 
-// ---------------------------------------------------------------------------------------------
-// Time text
-
-std::string formatUtc(TimePoint t) {
-    std::time_t tt = std::chrono::system_clock::to_time_t(
-        std::chrono::time_point_cast<std::chrono::seconds>(t));
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::optional<TimePoint> parseUtc(const std::string& text) {
-    int y, mo, d, h, mi, s;
-    char sep = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &s) != 7) return std::nullopt;
-    if (sep != 'T' && sep != ' ') return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    std::time_t tt = timegm(&tm);
-    return std::chrono::system_clock::from_time_t(tt);
-}
-
 namespace {
 
-// A prepared statement that finalizes itself; binds by position (1-based) in order.
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : m_db(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &m_st, nullptr) != SQLITE_OK) {
-            m_error = sqlite3_errmsg(db);
-            m_st = nullptr;
-        }
-    }
-    ~Stmt() { sqlite3_finalize(m_st); }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
+using Step = Statement::Step;
 
-    bool ok() const { return m_st != nullptr; }
-    const std::string& prepareError() const { return m_error; }
-
-    Stmt& bind(std::int64_t v) { sqlite3_bind_int64(m_st, ++m_i, v); return *this; }
-    Stmt& bind(int v) { sqlite3_bind_int(m_st, ++m_i, v); return *this; }
-    Stmt& bind(double v) { sqlite3_bind_double(m_st, ++m_i, v); return *this; }
-    Stmt& bind(const std::string& v) { sqlite3_bind_text(m_st, ++m_i, v.c_str(), -1, SQLITE_TRANSIENT); return *this; }
-    Stmt& bind(TimePoint t) { return bind(formatUtc(t)); }
-    template <typename T>
-    Stmt& bind(const std::optional<T>& v) {
-        if (v) return bind(*v);
-        sqlite3_bind_null(m_st, ++m_i);
-        return *this;
-    }
-
-    int step() { return sqlite3_step(m_st); }
-    std::string error() const { return sqlite3_errmsg(m_db); }
-
-    bool isNull(int c) const { return sqlite3_column_type(m_st, c) == SQLITE_NULL; }
-    std::int64_t i64(int c) const { return sqlite3_column_int64(m_st, c); }
-    int i32(int c) const { return sqlite3_column_int(m_st, c); }
-    double real(int c) const { return sqlite3_column_double(m_st, c); }
-    std::string text(int c) const {
-        const unsigned char* t = sqlite3_column_text(m_st, c);
-        return t ? reinterpret_cast<const char*>(t) : "";
-    }
-    std::optional<int> optInt(int c) const { return isNull(c) ? std::nullopt : std::optional<int>(i32(c)); }
-    std::optional<std::int64_t> optI64(int c) const {
-        return isNull(c) ? std::nullopt : std::optional<std::int64_t>(i64(c));
-    }
-    std::optional<double> optReal(int c) const { return isNull(c) ? std::nullopt : std::optional<double>(real(c)); }
-    std::optional<std::string> optText(int c) const { return isNull(c) ? std::nullopt : std::optional(text(c)); }
-    TimePoint time(int c) const { return parseUtc(text(c)).value_or(TimePoint{}); }
-    std::optional<TimePoint> optTime(int c) const { return isNull(c) ? std::nullopt : parseUtc(text(c)); }
-
-private:
-    sqlite3* m_db;
-    sqlite3_stmt* m_st = nullptr;
-    std::string m_error;
-    int m_i = 0;
-};
-
-Error prepareFailed(const Stmt& s, const std::string& what) {
+Error prepareFailed(const Statement& s, const std::string& what) {
     return makeError("cannot " + what + ": " + s.prepareError());
 }
 
-// Runs an INSERT/UPDATE in its own transaction; `fill` binds the parameters.
+// Steps an "INSERT ... RETURNING id" (bound already) to its end; the new row's id.
+Expected<Id> stepReturningId(Statement& st, const std::string& what) {
+    if (st.step() != Step::Row) return makeError("cannot " + what + ": " + st.error());
+    Id id = st.i64(0);
+    if (st.step() != Step::Done) return makeError("cannot " + what + ": " + st.error());
+    return id;
+}
+
+// Runs an "INSERT ... RETURNING id" in its own transaction; `fill` binds the parameters.
 template <typename Fill>
-Expected<Id> insertOne(Database& db, const char* sql, const std::string& what, Fill fill) {
+Expected<Id> insertOne(Database& db, const std::string& sql, const std::string& what, Fill fill) {
     Id id = 0;
     Status s = db.transaction([&]() -> Status {
-        Stmt st(db.handle(), sql);
+        Statement st = db.prepare(sql + " RETURNING id");
         if (!st.ok()) return prepareFailed(st, what);
         fill(st);
-        if (st.step() != SQLITE_DONE) return makeError("cannot " + what + ": " + st.error());
-        id = sqlite3_last_insert_rowid(db.handle());
+        auto r = stepReturningId(st, what);
+        if (!r) return r.error();
+        id = *r;
         return {};
     });
     if (!s) return makeError(s.message());
@@ -116,40 +42,34 @@ Expected<Id> insertOne(Database& db, const char* sql, const std::string& what, F
 
 template <typename T, typename Read>
 Expected<std::vector<T>> selectAll(const Database& db, const char* sql, const std::string& what,
-                                   const std::function<void(Stmt&)>& bindArgs, Read read) {
-    Stmt st(db.handle(), sql);
+                                   const std::function<void(Statement&)>& bindArgs, Read read) {
+    Statement st = db.prepare(sql);
     if (!st.ok()) return prepareFailed(st, what);
     bindArgs(st);
     std::vector<T> out;
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW) out.push_back(read(st));
-    if (rc != SQLITE_DONE) return makeError("cannot " + what + ": " + st.error());
+    Step rc;
+    while ((rc = st.step()) == Step::Row) out.push_back(read(st));
+    if (rc != Step::Done) return makeError("cannot " + what + ": " + st.error());
     return out;
 }
 
-std::string jsonEscape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\', o += c;
-        else if (static_cast<unsigned char>(c) < 0x20) {
-            char b[8];
-            std::snprintf(b, sizeof b, "\\u%04x", c);
-            o += b;
-        } else o += c;
-    }
-    return o;
+std::string answersJson(const std::map<std::string, bool>& a) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : a) j[k] = v;
+    return j.dump();
 }
 
-std::string answersJson(const std::map<std::string, bool>& a) {
-    std::string o = "{";
-    for (const auto& [k, v] : a) {
-        if (o.size() > 1) o += ",";
-        o += '"';
-        o += jsonEscape(k);
-        o += v ? "\":true" : "\":false";
+// The answers as saved by answersJson (and by saveRedFlagScreen); an error for anything else.
+Expected<std::map<std::string, bool>> parseAnswers(const std::string& text) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) return makeError("the answers are not a JSON object");
+    std::map<std::string, bool> out;
+    for (const auto& [k, v] : j.items()) {
+        if (v.is_boolean()) out[k] = v.get<bool>();
+        else if (v.is_number_integer()) out[k] = v.get<long long>() != 0;
+        else return makeError("the answer to '" + k + "' is not true or false");
     }
-    o += '}';
-    return o;
+    return out;
 }
 
 bool validAshworth(const std::string& s) {
@@ -160,7 +80,7 @@ constexpr const char* kEpisodeCols =
     "id, profile_id, onset_at, location, trigger, pain, spasm_severity, strain_grade, ice_hours, blocked, "
     "cleared_at, cleared_by, cleared_note, ended_at";
 
-Episode readEpisode(const Stmt& s) {
+Episode readEpisode(const Statement& s) {
     Episode e;
     e.id = s.i64(0);
     e.profileId = s.i64(1);
@@ -179,7 +99,7 @@ Episode readEpisode(const Stmt& s) {
     return e;
 }
 
-ThermalApplication readThermal(const Stmt& s) {
+ThermalApplication readThermal(const Statement& s) {
     ThermalApplication a;
     a.id = s.i64(0);
     a.profileId = s.i64(1);
@@ -200,38 +120,39 @@ Expected<Id> RecoveryStore::addProfile(const std::string& name, const std::strin
     if (name.empty()) return makeError("a profile needs a name");
     if (role != "patient" && role != "therapist") return makeError("profile role '" + role + "' is not patient or therapist");
     return insertOne(m_db, "INSERT INTO profiles(name, role) VALUES(?, ?)", "save the profile",
-                     [&](Stmt& s) { s.bind(name).bind(role); });
+                     [&](Statement& s) { s.bind(name).bind(role); });
 }
 
 Expected<Id> RecoveryStore::ensureDefaultProfile(const std::string& name) {
     Id id = 0;
     Status s = m_db.transaction([&]() -> Status {
         // Inside the transaction so that two processes starting together agree on one profile.
-        Stmt get(m_db.handle(), "SELECT p.id FROM settings s JOIN profiles p ON p.id = CAST(s.value AS INTEGER) "
-                                "WHERE s.key = 'default_profile_id'");
+        Statement get = m_db.prepare("SELECT p.id FROM settings s JOIN profiles p ON p.id = CAST(s.value AS INTEGER) "
+                                     "WHERE s.key = 'default_profile_id'");
         if (!get.ok()) return prepareFailed(get, "read the default profile");
-        if (get.step() == SQLITE_ROW) {
+        if (get.step() == Step::Row) {
             id = get.i64(0);
             return {};
         }
         // No setting yet: adopt the first patient profile (the one the session screen also
         // uses), else create one.
-        Stmt first(m_db.handle(), "SELECT id FROM profiles WHERE role = 'patient' ORDER BY id LIMIT 1");
+        Statement first = m_db.prepare("SELECT id FROM profiles WHERE role = 'patient' ORDER BY id LIMIT 1");
         if (!first.ok()) return prepareFailed(first, "read profiles");
-        if (first.step() == SQLITE_ROW) {
+        if (first.step() == Step::Row) {
             id = first.i64(0);
         } else {
-            Stmt ins(m_db.handle(), "INSERT INTO profiles(name, role) VALUES(?, 'patient')");
+            Statement ins = m_db.prepare("INSERT INTO profiles(name, role) VALUES(?, 'patient') RETURNING id");
             if (!ins.ok()) return prepareFailed(ins, "create the default profile");
             ins.bind(name);
-            if (ins.step() != SQLITE_DONE) return makeError("cannot create the default profile: " + ins.error());
-            id = sqlite3_last_insert_rowid(m_db.handle());
+            auto r = stepReturningId(ins, "create the default profile");
+            if (!r) return r.error();
+            id = *r;
         }
-        Stmt set(m_db.handle(), "INSERT INTO settings(key, value) VALUES('default_profile_id', ?) "
-                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        Statement set = m_db.prepare("INSERT INTO settings(key, value) VALUES('default_profile_id', ?) "
+                                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         if (!set.ok()) return prepareFailed(set, "remember the default profile");
         set.bind(std::to_string(id));
-        if (set.step() != SQLITE_DONE) return makeError("cannot remember the default profile: " + set.error());
+        if (set.step() != Step::Done) return makeError("cannot remember the default profile: " + set.error());
         return {};
     });
     if (!s) return makeError(s.message());
@@ -239,10 +160,10 @@ Expected<Id> RecoveryStore::ensureDefaultProfile(const std::string& name) {
 }
 
 Expected<Profile> RecoveryStore::profile(Id id) const {
-    Stmt s(m_db.handle(), "SELECT id, name, role FROM profiles WHERE id = ?");
+    Statement s = m_db.prepare("SELECT id, name, role FROM profiles WHERE id = ?");
     if (!s.ok()) return prepareFailed(s, "read profile");
     s.bind(id);
-    if (s.step() != SQLITE_ROW) return makeError("no profile with id " + std::to_string(id));
+    if (s.step() != Step::Row) return makeError("no profile with id " + std::to_string(id));
     return Profile{s.i64(0), s.text(1), s.text(2)};
 }
 
@@ -260,7 +181,7 @@ Expected<Id> RecoveryStore::addEpisode(const Episode& e) {
     return insertOne(m_db,
                      "INSERT INTO episodes(profile_id, onset_at, location, trigger, pain, spasm_severity, strain_grade, "
                      "ice_hours, blocked) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     "save the episode", [&](Stmt& s) {
+                     "save the episode", [&](Statement& s) {
                          s.bind(e.profileId).bind(e.onsetAt).bind(e.location).bind(e.trigger).bind(e.pain);
                          s.bind(e.spasmSeverity).bind(e.strainGrade).bind(e.iceHours).bind(e.blocked ? 1 : 0);
                      });
@@ -268,13 +189,13 @@ Expected<Id> RecoveryStore::addEpisode(const Episode& e) {
 
 Expected<std::vector<Episode>> RecoveryStore::episodes(Id profileId) const {
     std::string sql = std::string("SELECT ") + kEpisodeCols + " FROM episodes WHERE profile_id = ? ORDER BY onset_at DESC, id DESC";
-    return selectAll<Episode>(m_db, sql.c_str(), "read episodes", [&](Stmt& s) { s.bind(profileId); }, readEpisode);
+    return selectAll<Episode>(m_db, sql.c_str(), "read episodes", [&](Statement& s) { s.bind(profileId); }, readEpisode);
 }
 
 Expected<std::optional<Episode>> RecoveryStore::activeEpisode(Id profileId) const {
     std::string sql = std::string("SELECT ") + kEpisodeCols +
                       " FROM episodes WHERE profile_id = ? AND ended_at IS NULL ORDER BY onset_at DESC, id DESC LIMIT 1";
-    auto r = selectAll<Episode>(m_db, sql.c_str(), "read the current episode", [&](Stmt& s) { s.bind(profileId); },
+    auto r = selectAll<Episode>(m_db, sql.c_str(), "read the current episode", [&](Statement& s) { s.bind(profileId); },
                                 readEpisode);
     if (!r) return r.error();
     if (r->empty()) return std::optional<Episode>{};
@@ -283,7 +204,7 @@ Expected<std::optional<Episode>> RecoveryStore::activeEpisode(Id profileId) cons
 
 Expected<Episode> RecoveryStore::episode(Id episodeId) const {
     std::string sql = std::string("SELECT ") + kEpisodeCols + " FROM episodes WHERE id = ?";
-    auto r = selectAll<Episode>(m_db, sql.c_str(), "read episode", [&](Stmt& s) { s.bind(episodeId); }, readEpisode);
+    auto r = selectAll<Episode>(m_db, sql.c_str(), "read episode", [&](Statement& s) { s.bind(episodeId); }, readEpisode);
     if (!r) return r.error();
     if (r->empty()) return makeError("no episode with id " + std::to_string(episodeId));
     return r->front();
@@ -291,14 +212,15 @@ Expected<Episode> RecoveryStore::episode(Id episodeId) const {
 
 namespace {
 Status updateEpisode(Database& db, const char* sql, const std::string& what, Id episodeId,
-                     const std::function<void(Stmt&)>& fill) {
+                     const std::function<void(Statement&)>& fill) {
     return db.transaction([&]() -> Status {
-        Stmt st(db.handle(), sql);
+        Statement st = db.prepare(std::string(sql) + " RETURNING id");
         if (!st.ok()) return prepareFailed(st, what);
         fill(st);
         st.bind(episodeId);
-        if (st.step() != SQLITE_DONE) return makeError("cannot " + what + ": " + st.error());
-        if (sqlite3_changes(db.handle()) != 1) return makeError("cannot " + what + ": no episode with id " + std::to_string(episodeId));
+        Step rc = st.step();
+        if (rc == Step::Done) return makeError("cannot " + what + ": no episode with id " + std::to_string(episodeId));
+        if (rc != Step::Row || st.step() != Step::Done) return makeError("cannot " + what + ": " + st.error());
         return {};
     });
 }
@@ -306,20 +228,20 @@ Status updateEpisode(Database& db, const char* sql, const std::string& what, Id 
 
 Status RecoveryStore::endEpisode(Id episodeId, TimePoint at) {
     return updateEpisode(m_db, "UPDATE episodes SET ended_at = ? WHERE id = ?", "end the episode", episodeId,
-                         [&](Stmt& s) { s.bind(at); });
+                         [&](Statement& s) { s.bind(at); });
 }
 
 Status RecoveryStore::setIceHours(Id episodeId, int hours) {
     if (hours < 24 || hours > 72) return makeError("the ice phase must last 24-72 hours, not " + std::to_string(hours));
     return updateEpisode(m_db, "UPDATE episodes SET ice_hours = ? WHERE id = ?", "change the ice phase", episodeId,
-                         [&](Stmt& s) { s.bind(hours); });
+                         [&](Statement& s) { s.bind(hours); });
 }
 
 Status RecoveryStore::clearRedFlag(Id episodeId, std::optional<Id> by, const std::string& note, TimePoint at) {
     if (note.empty()) return makeError("clearing a red flag needs a note saying who cleared it and why");
     return updateEpisode(m_db,
                          "UPDATE episodes SET blocked = 0, cleared_at = ?, cleared_by = ?, cleared_note = ? WHERE id = ?",
-                         "clear the red flag", episodeId, [&](Stmt& s) { s.bind(at).bind(by).bind(note); });
+                         "clear the red flag", episodeId, [&](Statement& s) { s.bind(at).bind(by).bind(note); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,18 +253,19 @@ Expected<Id> RecoveryStore::addRedFlagScreen(const RedFlagScreenRecord& r) {
     for (const auto& [k, v] : r.answers) anyYes = anyYes || v;
     Id id = 0;
     Status s = m_db.transaction([&]() -> Status {
-        Stmt ins(m_db.handle(), "INSERT INTO red_flag_screens(profile_id, episode_id, taken_at, kind, answers, any_yes) "
-                                "VALUES(?, ?, ?, ?, ?, ?)");
+        Statement ins = m_db.prepare("INSERT INTO red_flag_screens(profile_id, episode_id, taken_at, kind, answers, any_yes) "
+                                     "VALUES(?, ?, ?, ?, ?, ?) RETURNING id");
         if (!ins.ok()) return prepareFailed(ins, "save the red-flag screen");
         ins.bind(r.profileId).bind(r.episodeId).bind(r.takenAt).bind(r.kind).bind(answersJson(r.answers)).bind(anyYes ? 1 : 0);
-        if (ins.step() != SQLITE_DONE) return makeError("cannot save the red-flag screen: " + ins.error());
-        id = sqlite3_last_insert_rowid(m_db.handle());
+        auto saved = stepReturningId(ins, "save the red-flag screen");
+        if (!saved) return saved.error();
+        id = *saved;
         if (anyYes && r.episodeId) {
-            Stmt up(m_db.handle(), "UPDATE episodes SET blocked = 1, cleared_at = NULL, cleared_by = NULL, "
-                                   "cleared_note = NULL WHERE id = ?");
+            Statement up = m_db.prepare("UPDATE episodes SET blocked = 1, cleared_at = NULL, cleared_by = NULL, "
+                                        "cleared_note = NULL WHERE id = ?");
             if (!up.ok()) return prepareFailed(up, "block the episode");
             up.bind(*r.episodeId);
-            if (up.step() != SQLITE_DONE) return makeError("cannot block the episode: " + up.error());
+            if (up.step() != Step::Done) return makeError("cannot block the episode: " + up.error());
         }
         return {};
     });
@@ -352,8 +275,9 @@ Expected<Id> RecoveryStore::addRedFlagScreen(const RedFlagScreenRecord& r) {
 
 namespace {
 Expected<std::vector<RedFlagScreenRecord>> readScreens(const Database& db, const char* sql,
-                                                       const std::function<void(Stmt&)>& bindArgs) {
-    auto rows = selectAll<RedFlagScreenRecord>(db, sql, "read red-flag screens", bindArgs, [](const Stmt& s) {
+                                                       const std::function<void(Statement&)>& bindArgs) {
+    using Row = std::pair<RedFlagScreenRecord, std::string>;  // the record, its answers' JSON text
+    auto rows = selectAll<Row>(db, sql, "read red-flag screens", bindArgs, [](const Statement& s) {
         RedFlagScreenRecord r;
         r.id = s.i64(0);
         r.profileId = s.i64(1);
@@ -361,34 +285,38 @@ Expected<std::vector<RedFlagScreenRecord>> readScreens(const Database& db, const
         r.takenAt = s.time(3);
         r.kind = s.text(4);
         r.anyYes = s.i32(6) != 0;
-        return r;
+        return Row{std::move(r), s.text(5)};
     });
-    if (!rows) return rows;
-    // The answers, through SQLite's own JSON reader.
-    for (auto& r : *rows) {
-        Stmt a(db.handle(), "SELECT j.key, j.value FROM red_flag_screens r, json_each(r.answers) j WHERE r.id = ?");
-        if (!a.ok()) return prepareFailed(a, "read red-flag answers");
-        a.bind(r.id);
-        int rc;
-        while ((rc = a.step()) == SQLITE_ROW) r.answers[a.text(0)] = a.i32(1) != 0;
-        if (rc != SQLITE_DONE) return makeError("cannot read the answers of red-flag screen " + std::to_string(r.id) + ": " + a.error());
+    if (!rows) return rows.error();
+    // The answers are parsed here rather than in SQL: the same on every backend.
+    std::vector<RedFlagScreenRecord> out;
+    for (auto& [r, json] : *rows) {
+        auto answers = parseAnswers(json);
+        if (!answers)
+            return makeError("cannot read the answers of red-flag screen " + std::to_string(r.id) + ": " +
+                             answers.error().message);
+        r.answers = std::move(*answers);
+        out.push_back(std::move(r));
     }
-    return rows;
+    return out;
 }
 constexpr const char* kScreenCols = "id, profile_id, episode_id, taken_at, kind, answers, any_yes";
 }  // namespace
 
 Expected<std::vector<RedFlagScreenRecord>> RecoveryStore::redFlagScreens(Id profileId) const {
     std::string sql = std::string("SELECT ") + kScreenCols + " FROM red_flag_screens WHERE profile_id = ? ORDER BY taken_at, id";
-    return readScreens(m_db, sql.c_str(), [&](Stmt& s) { s.bind(profileId); });
+    return readScreens(m_db, sql.c_str(), [&](Statement& s) { s.bind(profileId); });
 }
 
 Expected<std::optional<RedFlagScreenRecord>> RecoveryStore::latestRedFlagScreen(Id profileId,
                                                                                std::optional<Id> episodeId) const {
     std::string sql = std::string("SELECT ") + kScreenCols +
-                      " FROM red_flag_screens WHERE profile_id = ? AND (? IS NULL OR episode_id = ?) "
-                      "ORDER BY taken_at DESC, id DESC LIMIT 1";
-    auto r = readScreens(m_db, sql.c_str(), [&](Stmt& s) { s.bind(profileId).bind(episodeId).bind(episodeId); });
+                      " FROM red_flag_screens WHERE profile_id = ?" + (episodeId ? " AND episode_id = ?" : "") +
+                      " ORDER BY taken_at DESC, id DESC LIMIT 1";
+    auto r = readScreens(m_db, sql.c_str(), [&](Statement& s) {
+        s.bind(profileId);
+        if (episodeId) s.bind(*episodeId);
+    });
     if (!r) return r.error();
     if (r->empty()) return std::optional<RedFlagScreenRecord>{};
     return std::optional<RedFlagScreenRecord>{r->front()};
@@ -403,7 +331,7 @@ Expected<Id> RecoveryStore::addCheckIn(const CheckIn& c) {
         return makeError("stiffness must be 0-10, not " + std::to_string(*c.stiffness));
     return insertOne(m_db,
                      "INSERT INTO checkins(profile_id, taken_at, pain, stiffness, medication, notes) VALUES(?, ?, ?, ?, ?, ?)",
-                     "save the check-in", [&](Stmt& s) {
+                     "save the check-in", [&](Statement& s) {
                          s.bind(c.profileId).bind(c.takenAt).bind(c.pain).bind(c.stiffness).bind(c.medication).bind(c.notes);
                      });
 }
@@ -412,8 +340,8 @@ Expected<std::vector<CheckIn>> RecoveryStore::checkIns(Id profileId) const {
     return selectAll<CheckIn>(
         m_db, "SELECT id, profile_id, taken_at, pain, stiffness, medication, notes FROM checkins WHERE profile_id = ? "
               "ORDER BY taken_at, id",
-        "read check-ins", [&](Stmt& s) { s.bind(profileId); },
-        [](const Stmt& s) {
+        "read check-ins", [&](Statement& s) { s.bind(profileId); },
+        [](const Statement& s) {
             return CheckIn{s.i64(0), s.i64(1), s.time(2), s.optInt(3), s.optInt(4), s.text(5), s.text(6)};
         });
 }
@@ -421,21 +349,21 @@ Expected<std::vector<CheckIn>> RecoveryStore::checkIns(Id profileId) const {
 Expected<Id> RecoveryStore::addHydration(Id profileId, TimePoint at, int ml) {
     if (ml <= 0 || ml > 5000) return makeError("a drink must be 1-5000 ml, not " + std::to_string(ml));
     return insertOne(m_db, "INSERT INTO hydration(profile_id, taken_at, ml) VALUES(?, ?, ?)", "save the drink",
-                     [&](Stmt& s) { s.bind(profileId).bind(at).bind(ml); });
+                     [&](Statement& s) { s.bind(profileId).bind(at).bind(ml); });
 }
 
 Expected<std::vector<HydrationEntry>> RecoveryStore::hydration(Id profileId) const {
     return selectAll<HydrationEntry>(
         m_db, "SELECT id, profile_id, taken_at, ml FROM hydration WHERE profile_id = ? ORDER BY taken_at, id",
-        "read hydration", [&](Stmt& s) { s.bind(profileId); },
-        [](const Stmt& s) { return HydrationEntry{s.i64(0), s.i64(1), s.time(2), s.i32(3)}; });
+        "read hydration", [&](Statement& s) { s.bind(profileId); },
+        [](const Statement& s) { return HydrationEntry{s.i64(0), s.i64(1), s.time(2), s.i32(3)}; });
 }
 
 Expected<int> RecoveryStore::hydrationBetween(Id profileId, TimePoint from, TimePoint to) const {
-    Stmt s(m_db.handle(), "SELECT COALESCE(SUM(ml), 0) FROM hydration WHERE profile_id = ? AND taken_at >= ? AND taken_at < ?");
+    Statement s = m_db.prepare("SELECT COALESCE(SUM(ml), 0) FROM hydration WHERE profile_id = ? AND taken_at >= ? AND taken_at < ?");
     if (!s.ok()) return prepareFailed(s, "read hydration");
     s.bind(profileId).bind(from).bind(to);
-    if (s.step() != SQLITE_ROW) return makeError("cannot read hydration: " + s.error());
+    if (s.step() != Step::Row) return makeError("cannot read hydration: " + s.error());
     return s.i32(0);
 }
 
@@ -449,7 +377,7 @@ Expected<Id> RecoveryStore::addThermalApplication(const ThermalApplication& a) {
     return insertOne(m_db,
                      "INSERT INTO thermal_applications(profile_id, episode_id, kind, started_at, planned_s, ended_at) "
                      "VALUES(?, ?, ?, ?, ?, ?)",
-                     "save the " + a.kind + " timer", [&](Stmt& s) {
+                     "save the " + a.kind + " timer", [&](Statement& s) {
                          s.bind(a.profileId).bind(a.episodeId).bind(a.kind).bind(a.startedAt).bind(a.plannedS).bind(a.endedAt);
                      });
 }
@@ -457,11 +385,14 @@ Expected<Id> RecoveryStore::addThermalApplication(const ThermalApplication& a) {
 Expected<bool> RecoveryStore::endThermalApplication(Id applicationId, TimePoint at) {
     bool changed = false;
     Status s = m_db.transaction([&]() -> Status {
-        Stmt st(m_db.handle(), "UPDATE thermal_applications SET ended_at = ? WHERE id = ? AND ended_at IS NULL");
+        Statement st = m_db.prepare("UPDATE thermal_applications SET ended_at = ? WHERE id = ? AND ended_at IS NULL "
+                                    "RETURNING id");
         if (!st.ok()) return prepareFailed(st, "stop the timer");
         st.bind(at).bind(applicationId);
-        if (st.step() != SQLITE_DONE) return makeError("cannot stop the timer: " + st.error());
-        changed = sqlite3_changes(m_db.handle()) == 1;
+        Step rc = st.step();
+        changed = rc == Step::Row;
+        if (changed) rc = st.step();
+        if (rc != Step::Done) return makeError("cannot stop the timer: " + st.error());
         return {};
     });
     if (!s) return makeError(s.message());
@@ -472,7 +403,7 @@ Expected<std::vector<ThermalApplication>> RecoveryStore::thermalApplications(Id 
     return selectAll<ThermalApplication>(
         m_db, "SELECT id, profile_id, episode_id, kind, started_at, planned_s, ended_at FROM thermal_applications "
               "WHERE profile_id = ? ORDER BY started_at, id",
-        "read ice and heat timers", [&](Stmt& s) { s.bind(profileId); }, readThermal);
+        "read ice and heat timers", [&](Statement& s) { s.bind(profileId); }, readThermal);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,8 +413,8 @@ Expected<std::vector<SessionRow>> RecoveryStore::sessions(Id profileId) const {
     return selectAll<SessionRow>(
         m_db, "SELECT id, profile_id, program_id, started_at, ended_at, pain_before, pain_after, with_camera, stars, "
               "completed FROM sessions WHERE profile_id = ? ORDER BY started_at, id",
-        "read sessions", [&](Stmt& s) { s.bind(profileId); },
-        [](const Stmt& s) {
+        "read sessions", [&](Statement& s) { s.bind(profileId); },
+        [](const Statement& s) {
             SessionRow r;
             r.id = s.i64(0);
             r.profileId = s.i64(1);
@@ -504,8 +435,8 @@ Expected<std::vector<ExerciseResultRow>> RecoveryStore::exerciseResults(Id profi
         m_db, "SELECT r.id, r.session_id, s.started_at, r.exercise_id, r.side, r.sets_done, r.reps_done, r.reps_planned, "
               "r.hold_s, r.hold_planned_s, r.rom, r.quality, r.faults FROM exercise_results r "
               "JOIN sessions s ON s.id = r.session_id WHERE s.profile_id = ? ORDER BY s.started_at, r.id",
-        "read exercise results", [&](Stmt& s) { s.bind(profileId); },
-        [](const Stmt& s) {
+        "read exercise results", [&](Statement& s) { s.bind(profileId); },
+        [](const Statement& s) {
             ExerciseResultRow r;
             r.id = s.i64(0);
             r.sessionId = s.i64(1);

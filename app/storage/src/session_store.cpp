@@ -1,46 +1,20 @@
 #include "ptcoach/storage/session_store.h"
 
-#include <sqlite3.h>
-
 #include <nlohmann/json.hpp>
 
 namespace ptcoach::storage {
 
 namespace {
 
-// A prepared statement that finalizes itself.
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : m_db(db) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_st, nullptr); }
-    ~Stmt() { sqlite3_finalize(m_st); }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    bool ok() const { return m_rc == SQLITE_OK; }
-    sqlite3_stmt* get() const { return m_st; }
-    std::string error() const { return sqlite3_errmsg(m_db); }
-    void text(int i, const std::string& v) { sqlite3_bind_text(m_st, i, v.c_str(), -1, SQLITE_TRANSIENT); }
-    void integer(int i, int64_t v) { sqlite3_bind_int64(m_st, i, v); }
-    void real(int i, double v) { sqlite3_bind_double(m_st, i, v); }
-    void optInt(int i, const std::optional<int>& v) { v ? integer(i, *v) : (void)sqlite3_bind_null(m_st, i); }
-    void optReal(int i, const std::optional<double>& v) { v ? real(i, *v) : (void)sqlite3_bind_null(m_st, i); }
-    std::string colText(int i) const {
-        const unsigned char* t = sqlite3_column_text(m_st, i);
-        return t ? reinterpret_cast<const char*>(t) : "";
-    }
-    std::optional<int> colOptInt(int i) const {
-        if (sqlite3_column_type(m_st, i) == SQLITE_NULL) return std::nullopt;
-        return sqlite3_column_int(m_st, i);
-    }
-    std::optional<double> colOptReal(int i) const {
-        if (sqlite3_column_type(m_st, i) == SQLITE_NULL) return std::nullopt;
-        return sqlite3_column_double(m_st, i);
-    }
+using Step = Statement::Step;
 
-private:
-    sqlite3* m_db;
-    sqlite3_stmt* m_st = nullptr;
-    int m_rc = SQLITE_ERROR;
-};
+// Steps an "INSERT ... RETURNING id" (bound already) to its end; the new row's id.
+Expected<int64_t> stepReturningId(Statement& st, const std::string& what) {
+    if (st.step() != Step::Row) return makeError("cannot " + what + ": " + st.error());
+    int64_t id = st.i64(0);
+    if (st.step() != Step::Done) return makeError("cannot " + what + ": " + st.error());
+    return id;
+}
 
 std::string faultsJson(const std::vector<std::pair<std::string, int>>& faults) {
     nlohmann::json a = nlohmann::json::array();
@@ -62,26 +36,29 @@ std::vector<std::pair<std::string, int>> parseFaults(const std::string& text) {
 }  // namespace
 
 Expected<std::optional<int64_t>> findPatientProfile(Database& db) {
-    Stmt q(db.handle(), "SELECT id FROM profiles WHERE role = 'patient' ORDER BY id LIMIT 1");
-    if (!q.ok()) return makeError("cannot read profiles: " + q.error());
-    int rc = sqlite3_step(q.get());
-    if (rc == SQLITE_ROW) return std::optional<int64_t>(sqlite3_column_int64(q.get(), 0));
-    if (rc != SQLITE_DONE) return makeError("cannot read profiles: " + q.error());
+    Statement q = db.prepare("SELECT id FROM profiles WHERE role = 'patient' ORDER BY id LIMIT 1");
+    if (!q.ok()) return makeError("cannot read profiles: " + q.prepareError());
+    Step rc = q.step();
+    if (rc == Step::Row) return std::optional<int64_t>(q.i64(0));
+    if (rc != Step::Done) return makeError("cannot read profiles: " + q.error());
     return std::optional<int64_t>();
 }
 
 Expected<int64_t> defaultPatientProfile(Database& db) {
-    sqlite3* h = db.handle();
-    {
-        Stmt q(h, "SELECT id FROM profiles WHERE role = 'patient' ORDER BY id LIMIT 1");
-        if (!q.ok()) return makeError("cannot read profiles: " + q.error());
-        if (sqlite3_step(q.get()) == SQLITE_ROW) return static_cast<int64_t>(sqlite3_column_int64(q.get(), 0));
-    }
     int64_t id = 0;
+    // Looked up and created in one transaction: two kiosks starting together agree on one profile.
     Status s = db.transaction([&]() -> Status {
-        Stmt ins(h, "INSERT INTO profiles(name, role) VALUES('Me', 'patient')");
-        if (!ins.ok() || sqlite3_step(ins.get()) != SQLITE_DONE) return makeError("cannot create a profile: " + ins.error());
-        id = sqlite3_last_insert_rowid(h);
+        auto found = findPatientProfile(db);
+        if (!found) return found.error();
+        if (*found) {
+            id = **found;
+            return {};
+        }
+        Statement ins = db.prepare("INSERT INTO profiles(name, role) VALUES('Me', 'patient') RETURNING id");
+        if (!ins.ok()) return makeError("cannot create a profile: " + ins.prepareError());
+        auto r = stepReturningId(ins, "create a profile");
+        if (!r) return r.error();
+        id = *r;
         return {};
     });
     if (!s) return makeError(s.message());
@@ -91,40 +68,27 @@ Expected<int64_t> defaultPatientProfile(Database& db) {
 Expected<int64_t> saveSession(Database& db, const SessionRecord& s) {
     if (s.programId.empty()) return makeError("cannot save a session without a program id");
     if (s.startedAt.empty()) return makeError("cannot save a session without its start time");
-    sqlite3* h = db.handle();
     int64_t id = 0;
     Status st = db.transaction([&]() -> Status {
-        Stmt ins(h, "INSERT INTO sessions(profile_id, program_id, started_at, ended_at, pain_before, pain_after, "
-                    "with_camera, stars, completed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!ins.ok()) return makeError("cannot save the session: " + ins.error());
-        ins.integer(1, s.profileId);
-        ins.text(2, s.programId);
-        ins.text(3, s.startedAt);
-        if (s.endedAt.empty()) sqlite3_bind_null(ins.get(), 4);
-        else ins.text(4, s.endedAt);
-        ins.optInt(5, s.painBefore);
-        ins.optInt(6, s.painAfter);
-        ins.integer(7, s.withCamera ? 1 : 0);
-        ins.optInt(8, s.stars);
-        ins.integer(9, s.completed ? 1 : 0);
-        if (sqlite3_step(ins.get()) != SQLITE_DONE) return makeError("cannot save the session: " + ins.error());
-        id = sqlite3_last_insert_rowid(h);
+        Statement ins = db.prepare("INSERT INTO sessions(profile_id, program_id, started_at, ended_at, pain_before, "
+                                   "pain_after, with_camera, stars, completed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                   "RETURNING id");
+        if (!ins.ok()) return makeError("cannot save the session: " + ins.prepareError());
+        ins.bind(s.profileId).bind(s.programId).bind(s.startedAt);
+        if (s.endedAt.empty()) ins.bindNull();
+        else ins.bind(s.endedAt);
+        ins.bind(s.painBefore).bind(s.painAfter).bind(s.withCamera).bind(s.stars).bind(s.completed);
+        auto saved = stepReturningId(ins, "save the session");
+        if (!saved) return saved.error();
+        id = *saved;
         for (const auto& e : s.exercises) {
-            Stmt r(h, "INSERT INTO exercise_results(session_id, exercise_id, side, sets_done, reps_done, reps_planned, "
-                      "hold_s, hold_planned_s, rom, quality, faults) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            if (!r.ok()) return makeError("cannot save the results: " + r.error());
-            r.integer(1, id);
-            r.text(2, e.exerciseId);
-            r.text(3, e.side);
-            r.integer(4, e.setsDone);
-            r.integer(5, e.repsDone);
-            r.integer(6, e.repsPlanned);
-            r.real(7, e.holdS);
-            r.real(8, e.holdPlannedS);
-            r.optReal(9, e.rom);
-            r.optReal(10, e.quality);
-            r.text(11, faultsJson(e.faults));
-            if (sqlite3_step(r.get()) != SQLITE_DONE)
+            Statement r = db.prepare("INSERT INTO exercise_results(session_id, exercise_id, side, sets_done, reps_done, "
+                                     "reps_planned, hold_s, hold_planned_s, rom, quality, faults) "
+                                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            if (!r.ok()) return makeError("cannot save the results: " + r.prepareError());
+            r.bind(id).bind(e.exerciseId).bind(e.side).bind(e.setsDone).bind(e.repsDone).bind(e.repsPlanned);
+            r.bind(e.holdS).bind(e.holdPlannedS).bind(e.rom).bind(e.quality).bind(faultsJson(e.faults));
+            if (r.step() != Step::Done)
                 return makeError("cannot save the result of '" + e.exerciseId + "': " + r.error());
         }
         return {};
@@ -134,56 +98,56 @@ Expected<int64_t> saveSession(Database& db, const SessionRecord& s) {
 }
 
 Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileId, int limit) {
-    sqlite3* h = db.handle();
     std::vector<SessionRecord> out;
-    Stmt q(h, "SELECT id, program_id, started_at, ended_at, pain_before, pain_after, with_camera, stars, completed "
-              "FROM sessions WHERE profile_id = ? ORDER BY started_at DESC, id DESC LIMIT ?");
-    if (!q.ok()) return makeError("cannot read sessions: " + q.error());
-    q.integer(1, profileId);
-    q.integer(2, limit > 0 ? limit : -1);
-    int rc = 0;
-    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    Statement q = db.prepare(std::string("SELECT id, program_id, started_at, ended_at, pain_before, pain_after, "
+                                         "with_camera, stars, completed FROM sessions WHERE profile_id = ? "
+                                         "ORDER BY started_at DESC, id DESC") +
+                             (limit > 0 ? " LIMIT ?" : ""));
+    if (!q.ok()) return makeError("cannot read sessions: " + q.prepareError());
+    q.bind(profileId);
+    if (limit > 0) q.bind(limit);
+    Step rc;
+    while ((rc = q.step()) == Step::Row) {
         SessionRecord s;
-        s.id = sqlite3_column_int64(q.get(), 0);
+        s.id = q.i64(0);
         s.profileId = profileId;
-        s.programId = q.colText(1);
-        s.startedAt = q.colText(2);
-        s.endedAt = q.colText(3);
-        s.painBefore = q.colOptInt(4);
-        s.painAfter = q.colOptInt(5);
-        s.withCamera = sqlite3_column_int(q.get(), 6) != 0;
-        s.stars = q.colOptInt(7);
-        s.completed = sqlite3_column_int(q.get(), 8) != 0;
+        s.programId = q.text(1);
+        s.startedAt = q.text(2);
+        s.endedAt = q.text(3);
+        s.painBefore = q.optInt(4);
+        s.painAfter = q.optInt(5);
+        s.withCamera = q.flag(6);
+        s.stars = q.optInt(7);
+        s.completed = q.flag(8);
         out.push_back(std::move(s));
     }
-    if (rc != SQLITE_DONE) return makeError("cannot read sessions: " + q.error());
+    if (rc != Step::Done) return makeError("cannot read sessions: " + q.error());
     for (auto& s : out) {
-        Stmt r(h, "SELECT exercise_id, side, sets_done, reps_done, reps_planned, hold_s, hold_planned_s, rom, quality, "
-                  "faults FROM exercise_results WHERE session_id = ? ORDER BY id");
-        if (!r.ok()) return makeError("cannot read exercise results: " + r.error());
-        r.integer(1, s.id);
-        while ((rc = sqlite3_step(r.get())) == SQLITE_ROW) {
+        Statement r = db.prepare("SELECT exercise_id, side, sets_done, reps_done, reps_planned, hold_s, hold_planned_s, "
+                                 "rom, quality, faults FROM exercise_results WHERE session_id = ? ORDER BY id");
+        if (!r.ok()) return makeError("cannot read exercise results: " + r.prepareError());
+        r.bind(s.id);
+        while ((rc = r.step()) == Step::Row) {
             ExerciseResultRecord e;
-            e.exerciseId = r.colText(0);
-            e.side = r.colText(1);
-            e.setsDone = sqlite3_column_int(r.get(), 2);
-            e.repsDone = sqlite3_column_int(r.get(), 3);
-            e.repsPlanned = sqlite3_column_int(r.get(), 4);
-            e.holdS = sqlite3_column_double(r.get(), 5);
-            e.holdPlannedS = sqlite3_column_double(r.get(), 6);
-            e.rom = r.colOptReal(7);
-            e.quality = r.colOptReal(8);
-            e.faults = parseFaults(r.colText(9));
+            e.exerciseId = r.text(0);
+            e.side = r.text(1);
+            e.setsDone = r.i32(2);
+            e.repsDone = r.i32(3);
+            e.repsPlanned = r.i32(4);
+            e.holdS = r.real(5);
+            e.holdPlannedS = r.real(6);
+            e.rom = r.optReal(7);
+            e.quality = r.optReal(8);
+            e.faults = parseFaults(r.text(9));
             s.exercises.push_back(std::move(e));
         }
-        if (rc != SQLITE_DONE) return makeError("cannot read exercise results: " + r.error());
+        if (rc != Step::Done) return makeError("cannot read exercise results: " + r.error());
     }
     return out;
 }
 
 Expected<int64_t> saveRedFlagScreen(Database& db, int64_t profileId, const std::string& takenAt,
                                     const std::map<std::string, bool>& answers) {
-    sqlite3* h = db.handle();
     nlohmann::json j = nlohmann::json::object();
     bool anyYes = false;
     for (const auto& [k, v] : answers) {
@@ -192,14 +156,13 @@ Expected<int64_t> saveRedFlagScreen(Database& db, int64_t profileId, const std::
     }
     int64_t id = 0;
     Status st = db.transaction([&]() -> Status {
-        Stmt ins(h, "INSERT INTO red_flag_screens(profile_id, taken_at, kind, answers, any_yes) VALUES(?, ?, 'short', ?, ?)");
-        if (!ins.ok()) return makeError("cannot save the red-flag screen: " + ins.error());
-        ins.integer(1, profileId);
-        ins.text(2, takenAt);
-        ins.text(3, j.dump());
-        ins.integer(4, anyYes ? 1 : 0);
-        if (sqlite3_step(ins.get()) != SQLITE_DONE) return makeError("cannot save the red-flag screen: " + ins.error());
-        id = sqlite3_last_insert_rowid(h);
+        Statement ins = db.prepare("INSERT INTO red_flag_screens(profile_id, taken_at, kind, answers, any_yes) "
+                                   "VALUES(?, ?, 'short', ?, ?) RETURNING id");
+        if (!ins.ok()) return makeError("cannot save the red-flag screen: " + ins.prepareError());
+        ins.bind(profileId).bind(takenAt).bind(j.dump()).bind(anyYes);
+        auto r = stepReturningId(ins, "save the red-flag screen");
+        if (!r) return r.error();
+        id = *r;
         return {};
     });
     if (!st) return makeError(st.message());

@@ -1,6 +1,13 @@
 #pragma once
-// The user's database: SQLite in WAL mode with foreign keys on, migrated by schema version.
-// A corrupt file or one written by a newer PT Coach is reported and never touched.
+// The database behind PT Coach: SQLite (a file, one installation) or PostgreSQL (a clinic's shared
+// server), chosen by a connection setting, with the same schema migrations and the same SQL.
+//
+// SQL is written once, SQLite-flavoured with '?' placeholders; the PostgreSQL backend numbers the
+// placeholders ($1, $2, ...) and translates the migrations' column types. New rows report their id
+// with "RETURNING id" (both backends). Every write runs in a transaction; a corrupt file, a server
+// that cannot be reached or a schema written by a newer PT Coach is reported and never touched.
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -9,41 +16,137 @@
 
 #include "ptcoach/core/expected.h"
 
-struct sqlite3;
-
 namespace ptcoach::storage {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using Id = std::int64_t;
+
+// "2026-11-21T09:30:00Z" (seconds resolution, UTC).
+std::string formatUtc(TimePoint t);
+// Parses what formatUtc writes (also accepts a space in place of 'T' and no 'Z').
+std::optional<TimePoint> parseUtc(const std::string& text);
+
+enum class Backend { SQLite, PostgreSQL };
+
+// A prepared statement. Bind parameters in order (1st '?', 2nd '?', ...), then step() until it
+// returns Done (or Error). Column getters read the current row, 0-based.
+class Statement {
+public:
+    enum class Step { Row, Done, Error };
+
+    class Impl;
+    explicit Statement(std::unique_ptr<Impl> impl);
+    ~Statement();
+    Statement(Statement&&) noexcept;
+    Statement& operator=(Statement&&) noexcept;
+
+    // False when the SQL did not prepare; prepareError() says why.
+    bool ok() const;
+    const std::string& prepareError() const;
+
+    Statement& bind(std::int64_t v);
+    Statement& bind(int v);
+    Statement& bind(bool v);  // stored as 0 / 1
+    Statement& bind(double v);
+    Statement& bind(const std::string& v);
+    Statement& bind(const char* v);
+    Statement& bind(TimePoint t);  // as formatUtc text
+    Statement& bindNull();
+    template <typename T>
+    Statement& bind(const std::optional<T>& v) {
+        return v ? bind(*v) : bindNull();
+    }
+
+    Step step();
+    // The last error of this statement (or its connection), for messages.
+    std::string error() const;
+
+    // The result's columns (valid once step() has run, also when it returned no row).
+    int columnCount() const;
+    std::string columnName(int c) const;
+
+    bool isNull(int c) const;
+    std::int64_t i64(int c) const;
+    int i32(int c) const;
+    double real(int c) const;
+    std::string text(int c) const;
+    bool flag(int c) const { return i64(c) != 0; }
+    std::optional<int> optInt(int c) const { return isNull(c) ? std::nullopt : std::optional<int>(i32(c)); }
+    std::optional<std::int64_t> optI64(int c) const {
+        return isNull(c) ? std::nullopt : std::optional<std::int64_t>(i64(c));
+    }
+    std::optional<double> optReal(int c) const { return isNull(c) ? std::nullopt : std::optional<double>(real(c)); }
+    std::optional<std::string> optText(int c) const { return isNull(c) ? std::nullopt : std::optional(text(c)); }
+    TimePoint time(int c) const { return parseUtc(text(c)).value_or(TimePoint{}); }
+    std::optional<TimePoint> optTime(int c) const { return isNull(c) ? std::nullopt : parseUtc(text(c)); }
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
 
 class Database {
 public:
     // The schema version this build writes and understands.
     static int latestSchemaVersion();
 
-    // Opens (creating if absent) and migrates the database at `file`. Parent directories are
-    // created. Errors name the file and what is wrong.
+    // Opens (creating if absent) and migrates the SQLite database at `file` (WAL, foreign keys,
+    // synchronous=FULL). Parent directories are created. Errors name the file and what is wrong.
     static Expected<std::unique_ptr<Database>> open(const std::filesystem::path& file);
 
-    ~Database();
+    // Opens by connection setting: "postgresql://..." / "postgres://..." or a libpq key=value
+    // string ("host=127.0.0.1 port=5432 dbname=ptcoach user=ptcoach") selects PostgreSQL;
+    // "sqlite:<path>" or a plain path selects SQLite. Migrates like open().
+    static Expected<std::unique_ptr<Database>> connect(const std::string& connection);
+
+    virtual ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    int schemaVersion() const;
+    virtual Backend backend() const = 0;
+    // For messages: the file, or the server and database (never the password).
+    virtual std::string describe() const = 0;
+    // SQLite: the file. PostgreSQL: empty.
     const std::filesystem::path& path() const { return m_path; }
 
-    // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it returns an error.
+    int schemaVersion() const;
+
+    virtual Statement prepare(const std::string& sql) const = 0;
+
+    // Runs `body` in a transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE); rolls back
+    // when it returns an error. PostgreSQL: a serialization failure or deadlock (SQLSTATE 40001,
+    // 40P01) re-runs the whole body (up to 12 times), so a body must not have effects outside the
+    // database that cannot be repeated, and must pass statement errors on (return them).
+    // Transactions do not nest: calling transaction() from inside a body runs the inner body in
+    // the outer transaction.
     Status transaction(const std::function<Status()>& body);
     // Runs SQL with no result rows (several statements allowed).
-    Status exec(const std::string& sql);
+    virtual Status exec(const std::string& sql) = 0;
 
     std::optional<std::string> setting(const std::string& key) const;
     Status setSetting(const std::string& key, const std::string& value);
 
-    sqlite3* handle() const { return m_db; }
-
-private:
-    Database(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+protected:
+    explicit Database(std::filesystem::path path) : m_path(std::move(path)) {}
+    virtual Status begin() = 0;
+    virtual Status commit() = 0;
+    virtual void rollback() = 0;
+    // Whether the error of the last failed statement is worth a retry (PostgreSQL 40001, 40P01).
+    virtual bool retryable() const { return false; }
+    virtual Expected<int> readSchemaVersion() const = 0;
+    virtual Status writeSchemaVersion(int version) = 0;
+    // The migration `index` (0-based) in this backend's dialect.
+    virtual std::string migrationSql(int index) const = 0;
+    // Taken before the migration transaction begins and released after it ends (PostgreSQL: a
+    // session advisory lock so two kiosks starting at once migrate once).
+    virtual Status lockForMigration() { return {}; }
+    virtual void unlockAfterMigration() {}
     Status migrate();
-    sqlite3* m_db;
+
+    // The migrations as written (SQLite dialect).
+    static const char* migrationText(int index);
+
     std::filesystem::path m_path;
+    int m_depth = 0;
 };
 
 }  // namespace ptcoach::storage

@@ -1,8 +1,9 @@
 #pragma once
 // Repository for the recovery history: profiles, episodes, red-flag screens, check-ins, ice/heat
 // applications, hydration, and read access to sessions and their exercise results. Every write is
-// one transaction: once a call returns success the record is on disk (WAL, synchronous=FULL) and
-// survives a crash or a kill at any later moment. Times are wall-clock UTC, stored as ISO 8601 text.
+// one transaction: once a call returns success the record is stored (SQLite: WAL, synchronous=FULL;
+// PostgreSQL: committed on the server) and survives a crash or a kill at any later moment. Times
+// are wall-clock UTC, stored as ISO 8601 text.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -15,13 +16,7 @@
 
 namespace ptcoach::storage {
 
-using TimePoint = std::chrono::system_clock::time_point;
-using Id = std::int64_t;
-
-// "2026-11-21T09:30:00Z" (seconds resolution, UTC).
-std::string formatUtc(TimePoint t);
-// Parses what formatUtc writes (also accepts a space in place of 'T' and no 'Z').
-std::optional<TimePoint> parseUtc(const std::string& text);
+// TimePoint, Id, formatUtc and parseUtc come from database.h.
 
 struct Profile {
     Id id = 0;

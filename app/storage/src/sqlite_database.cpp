@@ -1,0 +1,159 @@
+// The SQLite backend: one file, WAL mode, foreign keys on, synchronous=FULL, BEGIN IMMEDIATE
+// transactions with a busy timeout so two processes on one file wait for each other.
+#include <sqlite3.h>
+
+#include <system_error>
+
+#include "backend.h"
+
+namespace ptcoach::storage {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+
+class SqliteStatement final : public Statement::Impl {
+public:
+    SqliteStatement(sqlite3* db, const std::string& sql) : m_db(db) {
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &m_st, nullptr) != SQLITE_OK) {
+            m_error = sqliteMessage(db);
+            sqlite3_finalize(m_st);
+            m_st = nullptr;
+        }
+    }
+    ~SqliteStatement() override { sqlite3_finalize(m_st); }
+
+    bool ok() const override { return m_st != nullptr; }
+    const std::string& prepareError() const override { return m_error; }
+    void bindInt(std::int64_t v) override {
+        if (m_st) sqlite3_bind_int64(m_st, ++m_i, v);
+    }
+    void bindReal(double v) override {
+        if (m_st) sqlite3_bind_double(m_st, ++m_i, v);
+    }
+    void bindText(const std::string& v) override {
+        if (m_st) sqlite3_bind_text(m_st, ++m_i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    }
+    void bindNull() override {
+        if (m_st) sqlite3_bind_null(m_st, ++m_i);
+    }
+    Statement::Step step() override {
+        if (!m_st) return Statement::Step::Error;
+        int rc = sqlite3_step(m_st);
+        if (rc == SQLITE_ROW) return Statement::Step::Row;
+        if (rc == SQLITE_DONE) return Statement::Step::Done;
+        m_error = sqliteMessage(m_db);
+        return Statement::Step::Error;
+    }
+    std::string error() const override { return m_st ? sqliteMessage(m_db) : m_error; }
+    int columnCount() const override { return m_st ? sqlite3_column_count(m_st) : 0; }
+    std::string columnName(int c) const override {
+        const char* n = m_st ? sqlite3_column_name(m_st, c) : nullptr;
+        return n ? n : "";
+    }
+    bool isNull(int c) const override { return sqlite3_column_type(m_st, c) == SQLITE_NULL; }
+    std::int64_t i64(int c) const override { return sqlite3_column_int64(m_st, c); }
+    double real(int c) const override { return sqlite3_column_double(m_st, c); }
+    std::string text(int c) const override {
+        const unsigned char* t = sqlite3_column_text(m_st, c);
+        return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(m_st, c)))
+                 : std::string();
+    }
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_st = nullptr;
+    std::string m_error;
+    int m_i = 0;
+};
+
+class SqliteDatabase final : public Database {
+public:
+    SqliteDatabase(sqlite3* db, fs::path file) : Database(std::move(file)), m_db(db) {}
+    ~SqliteDatabase() override {
+        if (m_db) sqlite3_close_v2(m_db);
+    }
+
+    Backend backend() const override { return Backend::SQLite; }
+    std::string describe() const override { return "database " + m_path.string(); }
+    Statement prepare(const std::string& sql) const override {
+        return Statement(std::make_unique<SqliteStatement>(m_db, sql));
+    }
+    Status exec(const std::string& sql) override {
+        char* err = nullptr;
+        if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string msg = err ? err : sqliteMessage(m_db);
+            sqlite3_free(err);
+            return makeError(msg);
+        }
+        return {};
+    }
+
+    // The file is checked before anything in it changes.
+    Status check() {
+        auto version = readSchemaVersion();
+        if (!version) return makeError(version.error().message);
+        if (*version > latestSchemaVersion())
+            return makeError("was written by a newer PT Coach (schema version " + std::to_string(*version) +
+                             ", this build knows up to " + std::to_string(latestSchemaVersion()) +
+                             "); it was left untouched");
+        Statement st = prepare("PRAGMA quick_check");
+        std::string result = st.ok() ? "" : st.prepareError();
+        if (st.ok()) result = st.step() == Statement::Step::Row ? st.text(0) : st.error();
+        if (result != "ok") return makeError("is corrupt (integrity check: " + result + "); it was left untouched");
+        return {};
+    }
+
+    // Checks the file, sets the connection up and migrates it. Messages follow "database <file> ".
+    Status start() {
+        if (Status s = check(); !s) return s;
+        if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"); !s)
+            return makeError("could not be set up (" + s.message() + ")");
+        if (Status s = migrate(); !s) return makeError("could not be brought up to date: " + s.message());
+        return {};
+    }
+
+protected:
+    Status begin() override { return exec("BEGIN IMMEDIATE"); }
+    Status commit() override { return exec("COMMIT"); }
+    void rollback() override { exec("ROLLBACK"); }
+    Expected<int> readSchemaVersion() const override {
+        Statement st = prepare("PRAGMA user_version");
+        if (!st.ok())
+            return makeError("is not a PT Coach database or is corrupt (" + st.prepareError() +
+                             "); it was left untouched");
+        if (st.step() != Statement::Step::Row)
+            return makeError("could not be read (" + st.error() + "); it was left untouched");
+        return st.i32(0);
+    }
+    Status writeSchemaVersion(int version) override { return exec("PRAGMA user_version = " + std::to_string(version)); }
+    std::string migrationSql(int index) const override { return migrationText(index); }
+
+private:
+    sqlite3* m_db;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Database>> openSqlite(const fs::path& file) {
+    std::error_code ec;
+    if (file.has_parent_path()) {
+        fs::create_directories(file.parent_path(), ec);
+        if (ec) return makeError("cannot create data directory " + file.parent_path().string() + ": " + ec.message());
+    }
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = sqliteMessage(raw);
+        sqlite3_close(raw);
+        return makeError("cannot open database " + file.string() + ": " + msg);
+    }
+    auto db = std::make_unique<SqliteDatabase>(raw, file);
+    sqlite3_busy_timeout(raw, 10000);
+    if (Status s = db->start(); !s) return makeError("database " + file.string() + " " + s.message());
+    return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace ptcoach::storage
