@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 #include "ptcoach/core/paths.h"
 
@@ -45,6 +46,11 @@ std::string appUsage() {
            "  --mute                no spoken cues or tones\n"
            "  --list-programs       print the program ids, one per line, and exit\n"
            "  --list-sessions       print your saved sessions, newest first, and exit\n"
+           "  --db CONNECTION       the database: a SQLite file (default DATA-DIR/ptcoach.db) or a PostgreSQL\n"
+           "                        connection (postgresql://... or 'host=... dbname=...'); also $PTCOACH_DATABASE\n"
+           "  --idle-timeout S      sign a patient out after S seconds without input (kiosk default 120)\n"
+           "  --away-timeout S      sign a patient out after S seconds out of the camera's view (default 60)\n"
+           "  --script FILE         drive the app from a script of clicks and keys (end-to-end tests)\n"
            "  --help                show this help\n";
 }
 
@@ -141,12 +147,33 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             std::filesystem::path p(*v);
             if (p.extension() != ".pdf") return makeError("--report: '" + *v + "' must end in .pdf");
             o.report = p;
+        } else if (a == "--db") {
+            auto v = value("CONNECTION");
+            if (!v || v->empty()) return missing(a, "a SQLite file or a PostgreSQL connection");
+            o.database = *v;
+        } else if (a == "--script") {
+            auto v = value("FILE");
+            if (!v || v->empty()) return missing(a, "a script file");
+            o.script = *v;
+        } else if (a == "--idle-timeout" || a == "--away-timeout") {
+            auto v = value("S");
+            if (!v) return missing(a, "seconds");
+            auto n = parseInt(*v);
+            if (!n || *n < 2 || *n > 86400) return makeError(a + ": '" + *v + "' is not a number of seconds (2-86400)");
+            (a == "--idle-timeout" ? o.idleTimeoutS : o.awayTimeoutS) = *n;
         } else {
             return makeError("unknown option '" + a + "' (see ptcoach --help)");
         }
     }
+    if (o.database.empty())
+        if (const char* env = std::getenv("PTCOACH_DATABASE"); env && *env) o.database = env;
     if (o.exitAfterVideo && !o.video) return makeError("--exit-after-video needs --video FILE");
     return o;
+}
+
+Expected<std::unique_ptr<storage::Database>> openDatabase(const AppOptions& options) {
+    if (!options.database.empty()) return storage::Database::connect(options.database);
+    return storage::Database::open(options.dataDir / "ptcoach.db");
 }
 
 }  // namespace ptcoach::ui

@@ -1,11 +1,13 @@
 #pragma once
 // Command-line options of the ptcoach app.
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ptcoach/core/expected.h"
+#include "ptcoach/storage/database.h"
 
 namespace ptcoach::ui {
 
@@ -29,6 +31,10 @@ struct AppOptions {
     bool mute = false;          // --mute: no spoken cues or tones
     std::optional<std::filesystem::path> exportCsv;  // --export-csv DIR: write CSVs, no window
     std::optional<std::filesystem::path> report;     // --report FILE.pdf: write the PDF report, no window
+    std::string database;       // --db CONNECTION (or $PTCOACH_DATABASE): PostgreSQL or a SQLite file
+    std::optional<std::filesystem::path> script;     // --script FILE: scripted input (end-to-end tests)
+    std::optional<int> idleTimeoutS;   // --idle-timeout S: sign out after S seconds without input
+    std::optional<int> awayTimeoutS;   // --away-timeout S: sign out after S seconds out of the camera's view
 };
 
 // The screens --screen accepts.
@@ -38,5 +44,8 @@ const std::vector<std::string>& screenNames();
 Expected<AppOptions> parseAppOptions(int argc, char** argv);
 
 std::string appUsage();
+
+// The database the options name: --db / $PTCOACH_DATABASE, else DATA-DIR/ptcoach.db.
+Expected<std::unique_ptr<storage::Database>> openDatabase(const AppOptions& options);
 
 }  // namespace ptcoach::ui

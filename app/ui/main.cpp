@@ -115,9 +115,19 @@ int main(int argc, char** argv) {
     // Headless exports: no display needed.
     if (st.options.exportCsv || st.options.report) return runRecoveryExports(st.options);
 
-    auto db = storage::Database::open(st.options.dataDir / "ptcoach.db");
+    auto db = openDatabase(st.options);
     if (db) st.db = std::move(db).value();
     else st.dbError = db.error().message;
+    if (st.options.script) {
+        auto steps = loadScript(*st.options.script);
+        if (!steps) {
+            std::cerr << "ptcoach: " << steps.error().message << "\n";
+            return 2;
+        }
+        st.script.active = true;
+        st.script.file = *st.options.script;
+        st.script.steps = std::move(*steps);
+    }
 
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_GAMECONTROLLER) != 0) {
         std::cerr << "ptcoach: cannot start the display: " << SDL_GetError() << "\n";
@@ -130,6 +140,7 @@ int main(int argc, char** argv) {
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
     SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 8);
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI;
     if (st.options.kiosk) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
     else flags |= SDL_WINDOW_RESIZABLE;
@@ -139,6 +150,11 @@ int main(int argc, char** argv) {
         std::cerr << "ptcoach: cannot open a window: " << SDL_GetError() << "\n";
         SDL_Quit();
         return 1;
+    }
+    if (st.options.kiosk) {
+        // Keyboard shortcuts of the desktop (Alt+Tab, the Super key) come to the kiosk, not the desktop.
+        SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+        SDL_SetWindowKeyboardGrab(window, SDL_TRUE);
     }
     SDL_GLContext gl = SDL_GL_CreateContext(window);
     if (!gl) {
@@ -154,6 +170,7 @@ int main(int argc, char** argv) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // layout is code, not a file
+    io.UserData = &st.script.recorder;  // the widgets record their labels (ui_script.h)
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard | ImGuiConfigFlags_NavEnableGamepad;
     io.BackendFlags |= ImGuiBackendFlags_HasGamepad;
     int winW = 0, winH = 0;
@@ -172,21 +189,31 @@ int main(int argc, char** argv) {
         SDL_Event ev;
         while (SDL_PollEvent(&ev)) {
             ImGui_ImplSDL2_ProcessEvent(&ev);
-            if (ev.type == SDL_QUIT && !st.options.kiosk) running = false;
+            // A kiosk closes only after a therapist's PIN (st.auth.exitAllowed).
+            bool mayClose = !st.options.kiosk || st.auth.exitAllowed;
+            if (ev.type == SDL_QUIT && mayClose) running = false;
             if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
-                ev.window.windowID == SDL_GetWindowID(window) && !st.options.kiosk)
+                ev.window.windowID == SDL_GetWindowID(window) && mayClose)
                 running = false;
+            switch (ev.type) {
+            case SDL_KEYDOWN: case SDL_TEXTINPUT: case SDL_MOUSEMOTION: case SDL_MOUSEBUTTONDOWN:
+            case SDL_MOUSEWHEEL: case SDL_FINGERDOWN: case SDL_FINGERMOTION: case SDL_CONTROLLERBUTTONDOWN:
+            case SDL_CONTROLLERAXISMOTION: noteActivity(st); break;
+            default: break;
+            }
         }
         if (SDL_GetWindowFlags(window) & SDL_WINDOW_MINIMIZED) {
             SDL_Delay(10);
             continue;
         }
+        updateAuth(st);      // sign-in needed? idle or away: sign out (saving everything)
         updateCamera(st);
         updateSession(st);  // camera frames into the guided session, its clock, cues, saving
         updateRecovery(st);  // timers ending, reminders, recorded recovery actions
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplSDL2_NewFrame();
+        runScript(st);  // --script: its mouse, keys and text for this frame
         ImGui::NewFrame();
         ImGui::PushFont(st.fonts.body);
         drawUi(st);
@@ -200,6 +227,22 @@ int main(int argc, char** argv) {
         glClearColor(0.09f, 0.10f, 0.14f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        endScriptFrame(st);
+        if (st.script.screenshot) {
+            std::string err;
+            if (saveScreenshot(window, *st.script.screenshot, err)) {
+                std::cout << "ptcoach: saved " << st.script.screenshot->string() << " (" << dw << "x" << dh << ")\n";
+            } else {
+                std::cerr << "ptcoach: " << err << "\n";
+                st.script.exitCode = 1;
+                st.script.finished = true;
+            }
+            st.script.screenshot.reset();
+        }
+        if (st.script.active && st.script.finished) {
+            exitCode = st.script.exitCode;
+            running = false;
+        }
 
         // --exit-after-video: pose estimation runs flat out on the worker; leave it the CPU.
         if (st.options.exitAfterVideo) SDL_Delay(8);
@@ -230,7 +273,7 @@ int main(int argc, char** argv) {
         while (!st.commands.empty()) {
             Command c = st.commands.front();
             st.commands.pop_front();
-            if (c.kind == Command::Kind::Quit && !st.options.kiosk) running = false;
+            if (c.kind == Command::Kind::Quit && (!st.options.kiosk || st.auth.exitAllowed)) running = false;
             if (c.kind == Command::Kind::Go) st.screen = c.screen;
         }
     }

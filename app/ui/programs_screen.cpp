@@ -62,7 +62,7 @@ void drawProgramList(UiState& st) {
     ImGui::BeginChild("plist", ImVec2(listW, avail.y), true);
     for (int i : order) {
         const auto& p = programs[static_cast<size_t>(i)];
-        if (ImGui::Selectable(p.title.c_str(), v.selectedProgram == i, 0, ImVec2(0, ImGui::GetTextLineHeight() * 1.3f)))
+        if (selectable(p.title.c_str(), v.selectedProgram == i, 0, ImVec2(0, ImGui::GetTextLineHeight() * 1.3f)))
             v.selectedProgram = i;
         if (ImGui::IsItemFocused()) v.selectedProgram = i;  // moving with the d-pad shows it
         ImGui::TextDisabled("  %s", phaseText(p).c_str());
@@ -77,7 +77,7 @@ void drawProgramList(UiState& st) {
     ImGui::TextWrapped("%s", p.summary.c_str());
     ImGui::Text("For the %s  |  %d days a week, %d rest day%s", phaseText(p).c_str(), p.daysPerWeek, p.restDays(),
                 p.restDays() == 1 ? "" : "s");
-    if (ImGui::Button("  Start today's session  ")) su.act(SessionAction::PickProgram, p.id);
+    if (button("  Start today's session  ")) su.act(SessionAction::PickProgram, p.id);
     // the week
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float w = (ImGui::GetContentRegionAvail().x - 6 * 8) / 7, h = ImGui::GetTextLineHeight() * 2.6f;
@@ -128,7 +128,7 @@ void drawLibrary(UiState& st) {
     ImGui::BeginChild("elist", ImVec2(listW, avail.y), true);
     for (int i = 0; i < static_cast<int>(exs.size()); ++i) {
         std::string label = exs[static_cast<size_t>(i)].title;
-        if (ImGui::Selectable(label.c_str(), v.selectedExercise == i)) v.selectedExercise = i;
+        if (selectable(label.c_str(), v.selectedExercise == i)) v.selectedExercise = i;
         if (ImGui::IsItemFocused()) v.selectedExercise = i;
     }
     ImGui::EndChild();
@@ -167,7 +167,7 @@ void drawLibrary(UiState& st) {
         ImGui::TextWrapped("! %s", c.c_str());
         ImGui::PopStyleColor();
     }
-    if (ImGui::Button("  Practise this exercise  ")) su.act(SessionAction::PickProgram, "exercise:" + ex.id);
+    if (button("  Practise this exercise  ")) su.act(SessionAction::PickProgram, "exercise:" + ex.id);
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     ImGui::EndChild();
@@ -184,7 +184,7 @@ void drawPrograms(UiState& st) {
         ImGui::PopStyleColor();
         return;
     }
-    if (ImGui::Button(su.programs.showLibrary ? "Programs" : "Exercise library")) su.programs.showLibrary = !su.programs.showLibrary;
+    if (button(su.programs.showLibrary ? "Programs" : "Exercise library")) su.programs.showLibrary = !su.programs.showLibrary;
     ImGui::SameLine();
     ImGui::TextDisabled("%zu programs, %zu exercises", su.library.programs.size(), su.library.exercises.size());
     if (su.programs.showLibrary) drawLibrary(st);

@@ -64,65 +64,9 @@ std::string today() { return recovery::localText(system_clock::now(), "%Y-%m-%d_
 
 }  // namespace
 
-void drawProgressScreen(UiState& st) {
-    RecoveryUi& r = st.recovery;
-    screenHeader(st, "Progress");
-    if (!st.dbError.empty() || !st.db) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-        ImGui::TextWrapped("Your saved data could not be opened, so there is no history to show: %s",
-                           st.dbError.empty() ? "no database" : st.dbError.c_str());
-        ImGui::PopStyleColor();
-        return;
-    }
-    if (!r.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-        ImGui::TextWrapped("Could not read your history: %s", r.error.c_str());
-        ImGui::PopStyleColor();
-    }
-    if (!r.progress) {
-        ImGui::TextUnformatted("Loading your history...");
-        return;
-    }
-    const recovery::ProgressSummary& p = *r.progress;
+void drawProgressCharts(UiState& st, const recovery::ProgressSummary& p, const char* id, const char* firstSessionText) {
     float k = st.dpiScale;
-
-    // Actions row: planned sessions a week and the exports.
-    ImGui::Text("Planned sessions a week: %d", r.plannedPerWeek);
-    ImGui::SameLine();
-    if (ImGui::Button(" - ") && r.plannedPerWeek > 0) {
-        int v = r.plannedPerWeek - 1;
-        r.actions.push_back([v](UiState& s, storage::RecoveryStore& store, storage::TimePoint) {
-            if (Status e = recovery::setPlannedSessionsPerWeek(store.database(), s.recovery.profileId, v); !e)
-                s.recovery.notice = e.message();
-        });
-    }
-    ImGui::SameLine();
-    if (ImGui::Button(" + ") && r.plannedPerWeek < 14) {
-        int v = r.plannedPerWeek + 1;
-        r.actions.push_back([v](UiState& s, storage::RecoveryStore& store, storage::TimePoint) {
-            if (Status e = recovery::setPlannedSessionsPerWeek(store.database(), s.recovery.profileId, v); !e)
-                s.recovery.notice = e.message();
-        });
-    }
-    ImGui::SameLine(0, 40 * k);
-    if (ImGui::Button("Save report for my clinician (PDF + CSV)")) {
-        auto dir = st.options.dataDir / "exports" / today();
-        r.actions.push_back([dir](UiState& s, storage::RecoveryStore& store, storage::TimePoint now) {
-            auto files = recovery::exportCsv(store, s.recovery.profileId, dir);
-            if (!files) {
-                s.recovery.lastExport = "Export failed: " + files.error().message;
-                return;
-            }
-            if (Status e = recovery::writeReport(store, s.recovery.profileId, now, dir / "report.pdf"); !e) {
-                s.recovery.lastExport = "Report failed: " + e.message();
-                return;
-            }
-            s.recovery.lastExport = "Saved in " + dir.string();
-        });
-    }
-    if (!r.lastExport.empty()) ImGui::TextWrapped("%s", r.lastExport.c_str());
-
-    ImGui::BeginChild("charts", ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
+    ImGui::BeginChild(id, ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
     ImGuiCanvas canvas(ImGui::GetWindowDrawList(), st.fonts.body, st.fonts.heading);
     auto style = recovery::ChartStyle::dark(k);
     float gap = 16 * k;
@@ -156,7 +100,7 @@ void drawProgressScreen(UiState& st) {
     ImGui::Dummy(ImVec2(0, gap * 0.3f));
     // Row 3+: each exercise's range of motion and form quality, two a row.
     if (p.exercises.empty()) {
-        ImGui::TextDisabled("Range of motion and form per exercise appear here after your first camera session.");
+        ImGui::TextDisabled("Range of motion and form per exercise appear here after %s.", firstSessionText);
     }
     float exW = (W - gap) * 0.5f;
     for (size_t i = 0; i < p.exercises.size(); ++i) {
@@ -166,6 +110,67 @@ void drawProgressScreen(UiState& st) {
         ImGui::PopID();
     }
     ImGui::EndChild();
+}
+
+void drawProgressScreen(UiState& st) {
+    RecoveryUi& r = st.recovery;
+    screenHeader(st, "Progress");
+    if (!st.dbError.empty() || !st.db) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("Your saved data could not be opened, so there is no history to show: %s",
+                           st.dbError.empty() ? "no database" : st.dbError.c_str());
+        ImGui::PopStyleColor();
+        return;
+    }
+    if (!r.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("Could not read your history: %s", r.error.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!r.progress) {
+        ImGui::TextUnformatted("Loading your history...");
+        return;
+    }
+    const recovery::ProgressSummary& p = *r.progress;
+    float k = st.dpiScale;
+
+    // Actions row: planned sessions a week and the exports.
+    ImGui::Text("Planned sessions a week: %d", r.plannedPerWeek);
+    ImGui::SameLine();
+    if (button(" - ") && r.plannedPerWeek > 0) {
+        int v = r.plannedPerWeek - 1;
+        r.actions.push_back([v](UiState& s, storage::RecoveryStore& store, storage::TimePoint) {
+            if (Status e = recovery::setPlannedSessionsPerWeek(store.database(), s.recovery.profileId, v); !e)
+                s.recovery.notice = e.message();
+        });
+    }
+    ImGui::SameLine();
+    if (button(" + ") && r.plannedPerWeek < 14) {
+        int v = r.plannedPerWeek + 1;
+        r.actions.push_back([v](UiState& s, storage::RecoveryStore& store, storage::TimePoint) {
+            if (Status e = recovery::setPlannedSessionsPerWeek(store.database(), s.recovery.profileId, v); !e)
+                s.recovery.notice = e.message();
+        });
+    }
+    ImGui::SameLine(0, 40 * k);
+    if (button("Save report for my clinician (PDF + CSV)")) {
+        auto dir = st.options.dataDir / "exports" / today();
+        r.actions.push_back([dir](UiState& s, storage::RecoveryStore& store, storage::TimePoint now) {
+            auto files = recovery::exportCsv(store, s.recovery.profileId, dir);
+            if (!files) {
+                s.recovery.lastExport = "Export failed: " + files.error().message;
+                return;
+            }
+            if (Status e = recovery::writeReport(store, s.recovery.profileId, now, dir / "report.pdf"); !e) {
+                s.recovery.lastExport = "Report failed: " + e.message();
+                return;
+            }
+            s.recovery.lastExport = "Saved in " + dir.string();
+        });
+    }
+    if (!r.lastExport.empty()) ImGui::TextWrapped("%s", r.lastExport.c_str());
+
+    drawProgressCharts(st, p, "charts", "your first camera session");
 }
 
 }  // namespace ptcoach::ui

@@ -177,12 +177,9 @@ void updateRecovery(UiState& st) {
     RecoveryStore store(*st.db);
     TimePoint now = system_clock::now();
     if (!r.loaded) {
+        auto pid = currentPatient(st);
+        if (!pid) return;  // nobody (or a therapist) signed in: no patient's timers run here
         r.loaded = true;
-        auto pid = store.ensureDefaultProfile();
-        if (!pid) {
-            r.error = pid.error().message;
-            return;
-        }
         r.profileId = *pid;
         r.lastReminderCheck = TimePoint{};
         tick(st, store, now);  // timers that ended while the app was closed
@@ -233,7 +230,7 @@ void drawRecoveryBanners(UiState& st) {
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
         ImGui::SameLine(w - 120 * st.dpiScale);
-        if (ImGui::Button("OK", ImVec2(90 * st.dpiScale, 0))) dismiss = static_cast<int>(i);
+        if (button("OK", ImVec2(90 * st.dpiScale, 0))) dismiss = static_cast<int>(i);
         ImGui::PopID();
     }
     ImGui::End();
@@ -268,11 +265,11 @@ void drawScreenForm(UiState& st) {
         float after = ImGui::GetCursorPosY();
         ImGui::SetCursorPos(ImVec2(start.x + textW + 20 * st.dpiScale, start.y));
         ImGui::PushStyleColor(ImGuiCol_Button, a == 1 ? IM_COL32(200, 60, 60, 255) : IM_COL32(60, 66, 84, 255));
-        if (ImGui::Button("Yes", ImVec2(btn, 0))) a = 1;
+        if (button("Yes", ImVec2(btn, 0))) a = 1;
         ImGui::PopStyleColor();
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Button, a == 0 ? IM_COL32(38, 140, 110, 255) : IM_COL32(60, 66, 84, 255));
-        if (ImGui::Button("No", ImVec2(btn, 0))) a = 0;
+        if (button("No", ImVec2(btn, 0))) a = 0;
         ImGui::PopStyleColor();
         if (i == 0 && ImGui::IsWindowAppearing()) ImGui::SetItemDefaultFocus();
         ImGui::SetCursorPosY(std::max(after, ImGui::GetCursorPosY()) + 6 * st.dpiScale);
@@ -282,7 +279,7 @@ void drawScreenForm(UiState& st) {
     ImGui::EndChild();
     bool complete = std::all_of(r.screen.answers.begin(), r.screen.answers.end(), [](int a) { return a >= 0; });
     ImGui::BeginDisabled(!complete);
-    if (ImGui::Button("Save my answers")) {
+    if (button("Save my answers")) {
         recovery::Answers answers;
         for (size_t i = 0; i < qs.size(); ++i) answers[qs[i].id] = r.screen.answers[i] == 1;
         auto kind = r.screen.kind;
@@ -300,7 +297,7 @@ void drawScreenForm(UiState& st) {
     }
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) r.screen.open = false;  // form state only
+    if (button("Cancel")) r.screen.open = false;  // form state only
     if (!complete) {
         ImGui::SameLine();
         ImGui::TextDisabled("Answer every question to save.");
@@ -327,7 +324,7 @@ void drawNewEpisode(UiState& st) {
     ImGui::Combo("Strain grade", &f.strain, grades, IM_ARRAYSIZE(grades));
     ImGui::PopItemWidth();
     ImGui::TextDisabled("Ice phase: %d hours from onset (your therapist can set 24-72 h).", f.iceHours);
-    if (ImGui::Button("Save episode")) {
+    if (button("Save episode")) {
         storage::Episode e;
         e.location = f.location.data();
         e.trigger = f.trigger.data();
@@ -354,7 +351,7 @@ void drawNewEpisode(UiState& st) {
     }
     if (r.episode) {
         ImGui::SameLine();
-        if (ImGui::Button("Cancel")) r.showNewEpisode = false;
+        if (button("Cancel")) r.showNewEpisode = false;
     }
 }
 
@@ -391,17 +388,17 @@ void drawEpisodeCard(UiState& st, TimePoint now) {
         ImGui::PopStyleColor();
     } else if (g.needsFullScreen) {
         coloredWrapped(kAmber, "This episode has not been screened for red flags yet.");
-        if (ImGui::Button("Answer the red-flag questions")) openScreen(r, recovery::ScreenKind::Full);
+        if (button("Answer the red-flag questions")) openScreen(r, recovery::ScreenKind::Full);
     } else {
         std::string when = r.lastScreen ? " (last checked " + dayTime(r.lastScreen->takenAt) + ")" : "";
         coloredWrapped(kGreen, (g.allowed ? "No red flags: gentle exercise is fine" : "No red flags so far") + when + ".");
-        if (ImGui::Button("Quick safety check before a session")) openScreen(r, recovery::ScreenKind::Short);
+        if (button("Quick safety check before a session")) openScreen(r, recovery::ScreenKind::Short);
     }
     if (e.clearedAt) ImGui::TextDisabled("Red flag cleared %s: %s", dayTime(*e.clearedAt).c_str(), e.clearedNote.c_str());
     ImGui::Spacing();
-    if (ImGui::Button("New episode")) r.showNewEpisode = true;
+    if (button("New episode")) r.showNewEpisode = true;
     ImGui::SameLine();
-    if (ImGui::Button("This episode is over")) {
+    if (button("This episode is over")) {
         storage::Id id = e.id;
         r.actions.push_back([id](UiState& s, RecoveryStore& store, TimePoint now2) {
             if (Status st2 = store.endEpisode(id, now2); !st2) return setNotice(s.recovery, "Not saved: " + st2.message(), true);
@@ -457,7 +454,7 @@ void drawTimerCard(UiState& st, TimePoint now) {
     ImGui::Dummy(ImVec2(w, h));
 
     if (t.state == TimerState::Running) {
-        if (ImGui::Button("Stop now")) {
+        if (button("Stop now")) {
             r.actions.push_back([](UiState& s, RecoveryStore& store, TimePoint now2) {
                 if (Status st2 = ThermalTimers(store, s.recovery.profileId).stop(now2); !st2)
                     return setNotice(s.recovery, st2.message(), true);
@@ -467,7 +464,7 @@ void drawTimerCard(UiState& st, TimePoint now) {
     } else {
         ImGui::BeginDisabled(t.state != TimerState::Ready || (!ice && !t.heatAllowed));
         std::string label = std::string("Start ") + (ice ? "ice" : "heat") + ", " + std::to_string(r.timerMinutes) + " min";
-        if (ImGui::Button(label.c_str())) {
+        if (button(label.c_str())) {
             auto kind = t.advised;
             int mins = r.timerMinutes;
             r.actions.push_back([kind, mins](UiState& s, RecoveryStore& store, TimePoint now2) {
@@ -500,7 +497,7 @@ void drawCheckIn(UiState& st) {
     ImGui::InputTextWithHint("Notes", "how it feels, how long spasms last...", f.notes.data(), f.notes.size());
     ImGui::PopItemWidth();
     ImGui::BeginDisabled(f.pain < 0 && f.stiffness < 0 && f.medication[0] == 0 && f.notes[0] == 0);
-    if (ImGui::Button("Save check-in")) {
+    if (button("Save check-in")) {
         storage::CheckIn c;
         if (f.pain >= 0) c.pain = f.pain;
         if (f.stiffness >= 0) c.stiffness = f.stiffness;
@@ -528,7 +525,7 @@ void drawWater(UiState& st) {
     ImGui::PopStyleColor();
     for (int ml : {250, 500}) {
         std::string b = "+ " + std::to_string(ml) + " ml";
-        if (ImGui::Button(b.c_str())) {
+        if (button(b.c_str())) {
             r.actions.push_back([ml](UiState& s, RecoveryStore& store, TimePoint now) {
                 auto id = store.addHydration(s.recovery.profileId, now, ml);
                 if (!id) setNotice(s.recovery, "Not saved: " + id.error().message, true);
@@ -583,7 +580,7 @@ void drawRecoveryScreen(UiState& st) {
 // Headless exports
 
 int runRecoveryExports(const AppOptions& o) {
-    auto db = storage::Database::open(o.dataDir / "ptcoach.db");
+    auto db = openDatabase(o);
     if (!db) {
         std::cerr << "ptcoach: " << db.error().message << "\n";
         return 1;

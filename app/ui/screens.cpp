@@ -2,6 +2,7 @@
 // model while drawing.
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "ptcoach/recovery/phase.h"
 #include "progress_screen.h"
@@ -13,7 +14,13 @@ namespace ptcoach::ui {
 namespace {
 
 void drawHome(UiState& st) {
-    ImGui::Spacing();
+    if (st.auth.user) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("Home");
+        drawSignedInBadge(st);
+    } else {
+        ImGui::Spacing();
+    }
     textCentered("PT Coach", st.fonts.title, IM_COL32(255, 255, 255, 255));
     textCentered("Your daily coach for recovery from back spasms and low-back pain", st.fonts.body,
                  IM_COL32(180, 190, 205, 255));
@@ -25,16 +32,26 @@ void drawHome(UiState& st) {
     ImGui::Spacing();
 
     static constexpr int kCols = 3;
-    const Tile tiles[] = {
+    const Tile patientTiles[] = {
         {Screen::Session, "Guided session", "Today's exercises with live rep counting, hold timers and form cues.",
          kTeal},
         {Screen::Programs, "Programs", "Stretching, core and lifting programs for each phase of recovery.", kBlue},
         {Screen::Recovery, "Recovery", "Log a spasm episode, screen for red flags, run ice and heat timers.",
          kOrange},
         {Screen::Progress, "Progress", "Pain, adherence, range of motion and form over time.", kPurple},
-        {Screen::Therapist, "Therapist", "Build and assign programs, review patients' progress.", kPink},
         {Screen::Camera, "Camera check", "See what the camera sees and place yourself in the frame.", kGreen},
     };
+    const Tile therapistTiles[] = {
+        {Screen::Therapist, "Therapist", "Your patients, the program builder, assignments and red flags.", kPink},
+        {Screen::Programs, "Programs", "The shipped programs and the exercise library.", kBlue},
+        {Screen::Camera, "Camera check", "See what the camera sees and how the pose model follows.", kGreen},
+    };
+    bool therapist = st.auth.user && st.auth.user->role == storage::Role::Therapist;
+    std::vector<Tile> tiles;
+    for (const Tile& t : therapist ? std::vector<Tile>(std::begin(therapistTiles), std::end(therapistTiles))
+                                   : std::vector<Tile>(std::begin(patientTiles), std::end(patientTiles)))
+        // A kiosk's camera is on only during a session.
+        if (!(st.options.kiosk && t.target == Screen::Camera)) tiles.push_back(t);
     float avail = ImGui::GetContentRegionAvail().x;
     float gap = 24.0f * st.dpiScale;
     float tileW = (avail - gap * (kCols - 1)) / kCols;
@@ -53,8 +70,8 @@ void drawHome(UiState& st) {
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 120, 255));
         ImGui::TextWrapped("Your saved data could not be opened: %s", st.dbError.c_str());
         ImGui::PopStyleColor();
-    } else if (st.db) {
-        ImGui::TextDisabled("Your data: %s", st.db->path().string().c_str());
+    } else if (st.db && !st.options.kiosk) {
+        ImGui::TextDisabled("Your data: %s", st.db->describe().c_str());
     }
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 204, 128, 255));
@@ -62,15 +79,6 @@ void drawHome(UiState& st) {
                        "the legs, or pain after a fall: stop and see a clinician.");
     ImGui::PopStyleColor();
     ImGui::TextDisabled("Arrow keys or a gamepad move between tiles; Enter or A opens one.");
-}
-
-void drawNotYet(UiState& st, const char* title, const char* what) {
-    screenHeader(st, title);
-    ImGui::PushFont(st.fonts.heading);
-    ImGui::TextWrapped("%s", what);
-    ImGui::PopFont();
-    ImGui::Spacing();
-    ImGui::TextWrapped("This part of PT Coach is not in this build yet.");
 }
 
 void drawCamera(UiState& st) {
@@ -144,8 +152,21 @@ void drawUi(UiState& st) {
     ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                              ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
     ImGui::Begin("PT Coach", nullptr, flags);
+    if (st.auth.required && !st.auth.user) {
+        drawSignIn(st);
+        ImGui::End();
+        drawKioskExitPrompt(st);
+        return;
+    }
     if (st.screen != Screen::Home && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
         st.go(Screen::Home);
+    bool patientScreen = st.screen == Screen::Session || st.screen == Screen::Recovery || st.screen == Screen::Progress;
+    if (patientScreen && !currentPatient(st)) {
+        screenHeader(st, screenTitle(st.screen));
+        ImGui::TextWrapped("This screen shows a patient's own exercises and history: sign in as the patient.");
+        ImGui::End();
+        return;
+    }
     switch (st.screen) {
     case Screen::Home: drawHome(st); break;
     case Screen::Session: drawSession(st); break;
@@ -154,10 +175,24 @@ void drawUi(UiState& st) {
         drawRecoveryScreen(st);
         break;
     case Screen::Progress: drawProgressScreen(st); break;
-    case Screen::Therapist: drawNotYet(st, "Therapist", "Program builder, assignments and patient review."); break;
+    case Screen::Therapist: drawTherapistScreen(st); break;
     case Screen::Camera: drawCamera(st); break;
     }
     ImGui::End();
+    // The camera is visibly on whenever it runs.
+    if (st.camera.worker) {
+        float k = st.dpiScale;
+        ImDrawList* fg = ImGui::GetForegroundDrawList();
+        const char* label = "CAMERA ON";
+        ImVec2 ts = ImGui::CalcTextSize(label);
+        // Bottom right, clear of every screen's header.
+        ImVec2 p1(vp->WorkPos.x + vp->WorkSize.x - 8 * k, vp->WorkPos.y + vp->WorkSize.y - 8 * k);
+        ImVec2 p0(p1.x - ts.x - 48 * k, p1.y - ts.y - 12 * k);
+        fg->AddRectFilled(p0, p1, IM_COL32(120, 20, 20, 230), 8 * k);
+        fg->AddCircleFilled(ImVec2(p0.x + 18 * k, (p0.y + p1.y) * 0.5f), 7 * k, IM_COL32(255, 60, 60, 255));
+        fg->AddText(ImVec2(p0.x + 34 * k, p0.y + 6 * k), IM_COL32(255, 255, 255, 255), label);
+        recordText("Camera on");
+    }
 }
 
 }  // namespace ptcoach::ui

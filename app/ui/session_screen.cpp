@@ -139,7 +139,7 @@ std::string sideText(const engine::PlannedStep& s) {
 
 void header(UiState& st, const std::string& title) {
     SessionUi& su = st.session;
-    if (ImGui::Button("< Home  (Esc)")) st.go(Screen::Home);
+    if (button("< Home  (Esc)")) st.go(Screen::Home);
     ImGui::SameLine();
     ImGui::PushFont(st.fonts.heading);
     ImGui::TextUnformatted(title.c_str());
@@ -147,7 +147,7 @@ void header(UiState& st, const std::string& title) {
     std::string mute = su.muted ? "Sound off  (M)" : "Sound on  (M)";
     float w = ImGui::CalcTextSize(mute.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
-    if (ImGui::Button(mute.c_str())) su.act(SessionAction::ToggleMute);
+    if (button(mute.c_str())) su.act(SessionAction::ToggleMute);
     ImGui::Separator();
 }
 
@@ -160,7 +160,7 @@ void painRow(UiState& st, int selected, SessionAction action) {
         bool sel = selected == i;
         ImU32 c = i <= 3 ? kGreen : i <= 6 ? kAmber : kOrange;
         if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(c));
-        if (ImGui::Button(std::to_string(i).c_str(), ImVec2(w, w))) su.act(action, std::to_string(i));
+        if (button(std::to_string(i).c_str(), ImVec2(w, w))) su.act(action, std::to_string(i));
         if (sel) ImGui::PopStyleColor();
         ImGui::PopID();
     }
@@ -194,7 +194,7 @@ void drawCheckIn(UiState& st, engine::Session& s) {
                 if (v) ImGui::SameLine();
                 bool sel = a == v;
                 if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(v ? kOrange : kGreen));
-                if (ImGui::Button(v ? "Yes" : "No", ImVec2(80 * st.dpiScale, 0)))
+                if (button(v ? "Yes" : "No", ImVec2(80 * st.dpiScale, 0)))
                     su.act(SessionAction::SetAnswer, std::to_string(i) + ":" + std::to_string(v));
                 if (sel) ImGui::PopStyleColor();
             }
@@ -202,10 +202,10 @@ void drawCheckIn(UiState& st, engine::Session& s) {
         }
         ImGui::EndTable();
     }
-    if (ImGui::Button("None of these")) su.act(SessionAction::AllNo);
+    if (button("None of these")) su.act(SessionAction::AllNo);
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kTeal));
-    if (ImGui::Button("  Start the session  ")) su.act(SessionAction::SubmitCheckIn);
+    if (button("  Start the session  ")) su.act(SessionAction::SubmitCheckIn);
     ImGui::PopStyleColor();
     if (!su.formError.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kRed);
@@ -220,7 +220,7 @@ void drawStopped(UiState& st, engine::Session& s) {
     ImGui::Dummy(ImVec2(0, 120 * st.dpiScale));
     ImGui::TextWrapped("PT Coach is a coach, not a doctor. What you answered is a warning sign that needs a clinician's "
                        "check. Your answers were saved with your history so your therapist can see them.");
-    if (ImGui::Button("Back home")) st.go(Screen::Home);
+    if (button("Back home")) st.go(Screen::Home);
 }
 
 void drawSetup(UiState& st, engine::Session& s) {
@@ -265,8 +265,8 @@ void drawSetup(UiState& st, engine::Session& s) {
     line(c.viewOk, c.viewText);
     ImGui::Spacing();
     ImGui::TextWrapped("The session starts by itself once all three are right for two seconds.");
-    if (ImGui::Button("Start now  (N)")) su.act(SessionAction::StartNow);
-    if (ImGui::Button("Go on without the camera")) su.act(SessionAction::WithoutCamera);
+    if (button("Start now  (N)")) su.act(SessionAction::StartNow);
+    if (button("Go on without the camera")) su.act(SessionAction::WithoutCamera);
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     if (keyPressed(SDL_SCANCODE_N)) su.act(SessionAction::StartNow);
@@ -352,17 +352,17 @@ void drawExercise(UiState& st, engine::Session& s) {
     bool tapping = !resting && step->goal == engine::StepGoal::Reps && !s.stepCameraCounted();
     if (tapping) {
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kTeal));
-        if (ImGui::Button("Tap rep  (Space / A)", ImVec2(rightW, ImGui::GetFrameHeight() * 1.3f))) su.act(SessionAction::TapRep);
+        if (button("Tap rep  (Space / A)", ImVec2(rightW, ImGui::GetFrameHeight() * 1.3f))) su.act(SessionAction::TapRep);
         ImGui::PopStyleColor();
         if (!ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
     }
     const char* pauseLabel = s.pause() == engine::PauseReason::None ? "Pause (P)" : "Go on (P)";
-    if (ImGui::Button(pauseLabel)) su.act(SessionAction::TogglePause);
+    if (button(pauseLabel)) su.act(SessionAction::TogglePause);
     if (!tapping && !ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
     ImGui::SameLine();
-    if (ImGui::Button(resting ? "Skip rest (N)" : "Skip set (N)")) su.act(SessionAction::Skip);
+    if (button(resting ? "Skip rest (N)" : "Skip set (N)")) su.act(SessionAction::Skip);
     ImGui::SameLine();
-    if (ImGui::Button("End (E)")) su.act(SessionAction::FinishEarly);
+    if (button("End (E)")) su.act(SessionAction::FinishEarly);
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
 
@@ -398,7 +398,7 @@ void drawPainAfter(UiState& st, engine::Session& s) {
     ImGui::Dummy(ImVec2(0, 80 * st.dpiScale));
     ImGui::TextUnformatted("Pain now, after the session:");
     painRow(st, su.painAfter, SessionAction::SetPainAfter);
-    if (ImGui::Button("  See my summary  ")) su.act(SessionAction::SubmitPainAfter);
+    if (button("  See my summary  ")) su.act(SessionAction::SubmitPainAfter);
     if (!ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
 }
 
@@ -468,10 +468,10 @@ void drawSummary(UiState& st, engine::Session& s) {
         ImGui::TextWrapped("%s", su.saveError.c_str());
         ImGui::PopStyleColor();
     }
-    if (ImGui::Button("Home")) st.go(Screen::Home);
+    if (button("Home")) st.go(Screen::Home);
     if (!ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
     ImGui::SameLine();
-    if (ImGui::Button("Another session")) su.act(SessionAction::Again);
+    if (button("Another session")) su.act(SessionAction::Again);
     ImGui::Spacing();
     ImGui::TextUnformatted("Your history");
     for (size_t i = 0; i < su.history.size() && i < 5; ++i) {
@@ -496,9 +496,9 @@ void drawPicker(UiState& st) {
         if (p)
             for (const auto& s : p->sessions) {
                 std::string label = s.title + (s.backStrengthening ? "  (strengthens the back)" : "");
-                if (ImGui::Button(label.c_str())) su.act(SessionAction::PickSession, s.id);
+                if (button(label.c_str())) su.act(SessionAction::PickSession, s.id);
             }
-        if (ImGui::Button("Rest today")) st.go(Screen::Home);
+        if (button("Rest today")) st.go(Screen::Home);
         return;
     }
     ImGui::PushFont(st.fonts.heading);
@@ -506,7 +506,7 @@ void drawPicker(UiState& st) {
     ImGui::PopFont();
     for (const auto& p : su.library.programs) {
         std::string label = p.title + "  -  " + p.phase;
-        if (ImGui::Button(label.c_str(), ImVec2(ImGui::GetContentRegionAvail().x * 0.6f, 0)))
+        if (button(label.c_str(), ImVec2(ImGui::GetContentRegionAvail().x * 0.6f, 0)))
             su.act(SessionAction::PickProgram, p.id);
         if (&p == &su.library.programs.front() && !ImGui::IsAnyItemFocused())
             ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
@@ -531,7 +531,7 @@ void drawSession(UiState& st) {
         ImGui::PushStyleColor(ImGuiCol_Text, kRed);
         ImGui::TextWrapped("%s", su.planError.c_str());
         ImGui::PopStyleColor();
-        if (ImGui::Button("Pick another program")) st.go(Screen::Programs);
+        if (button("Pick another program")) st.go(Screen::Programs);
         return;
     }
     if (!su.blockedReason.empty()) {
@@ -545,7 +545,7 @@ void drawSession(UiState& st) {
         ImGui::Spacing();
         ImGui::TextWrapped("PT Coach is a coach, not a doctor. Exercise stays paused for this episode until your "
                            "therapist clears it.");
-        if (ImGui::Button("Back home")) st.go(Screen::Home);
+        if (button("Back home")) st.go(Screen::Home);
         return;
     }
     if (!s) {

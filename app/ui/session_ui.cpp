@@ -3,6 +3,7 @@
 // saves the summary. No drawing here (see session_screen.cpp).
 #include <SDL2/SDL.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "ptcoach/engine/calendar.h"
 #include "ptcoach/recovery/red_flags.h"
 #include "ptcoach/storage/recovery_store.h"
+#include "ptcoach/storage/account_store.h"
 #include "ptcoach/storage/session_store.h"
 #include "session_ui.h"
 #include "ui_state.h"
@@ -95,6 +97,51 @@ void resetSession(SessionUi& su) {
     su.clockStartMs = -1;
 }
 
+// Days since 1970-01-01 of a "YYYY-MM-DD" date (the numbering of calendar.h's local days).
+std::optional<int64_t> dayOfDate(const std::string& date) {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    if (std::sscanf(date.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) return std::nullopt;
+    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::sys_days(ymd).time_since_epoch().count();
+}
+
+// The signed-in patient's program assigned by their therapist, dosed for this week of the
+// assignment, becomes the session's program. False when there is none.
+bool useAssignment(UiState& st) {
+    SessionUi& su = st.session;
+    auto pid = currentPatient(st);
+    if (!pid || !st.db) return false;
+    storage::AccountStore acc(*st.db);
+    auto cur = acc.currentAssignment(*pid);
+    if (!cur) {
+        su.planError = "your assigned program could not be read: " + cur.error().message;
+        return true;
+    }
+    if (!*cur) return false;
+    const storage::Assignment& a = **cur;
+    auto doc = nlohmann::json::parse(a.definition, nullptr, false);
+    if (doc.is_discarded()) {
+        su.planError = "your assigned program '" + a.programId + "' is not valid JSON; ask your therapist to assign it again";
+        return true;
+    }
+    auto program = engine::parseProgram(doc, "assignment of " + a.programId, su.library.exercises);
+    if (!program) {
+        su.planError = "your assigned program cannot be used: " + program.error().message;
+        return true;
+    }
+    int64_t today = engine::localDay(engine::SystemClock::now());
+    int week = std::max(1, engine::programWeek(dayOfDate(a.startDate).value_or(today), today));
+    engine::ProgramDefinition dosed = engine::programForWeek(*program, week);
+    auto& list = su.library.programs;
+    list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& p) { return p.id == dosed.id; }), list.end());
+    list.push_back(std::move(dosed));
+    su.programId = a.programId;
+    su.assignedWeek = week;
+    return true;
+}
+
 // --program / --exercise apply to the first session only; later ones come from the screens.
 void applyCommandLine(UiState& st) {
     SessionUi& su = st.session;
@@ -105,7 +152,8 @@ void applyCommandLine(UiState& st) {
     } else if (!st.options.exercise.empty()) {
         su.practiceId = st.options.exercise;
     } else if (st.db) {
-        if (auto last = st.db->setting("session.program")) su.programId = *last;
+        if (!useAssignment(st))
+            if (auto last = st.db->setting(programSettingKey(st))) su.programId = *last;
     }
 }
 
@@ -155,7 +203,7 @@ void buildSession(UiState& st) {
     su.blockedReason.clear();
     su.blockedEmergency = false;
     if (st.db) {
-        if (auto profile = storage::defaultPatientProfile(*st.db)) {
+        if (auto profile = signedInPatient(st)) {
             storage::RecoveryStore store(*st.db);
             auto gate = recovery::exerciseGateFor(store, *profile, std::chrono::system_clock::now());
             if (!gate) {
@@ -191,13 +239,9 @@ void loadHistory(UiState& st) {
     su.history.clear();
     su.historyError.clear();
     if (!st.db) return;
-    auto profile = storage::findPatientProfile(*st.db);
-    if (!profile) {
-        su.historyError = profile.error().message;
-        return;
-    }
-    if (!*profile) return;
-    auto list = storage::listSessions(*st.db, **profile, 400);
+    auto profile = currentPatient(st);
+    if (!profile) return;
+    auto list = storage::listSessions(*st.db, *profile, 400);
     if (!list) {
         su.historyError = list.error().message;
         return;
@@ -221,7 +265,7 @@ void saveSummary(UiState& st) {
         su.saveError = "not saved: your data could not be opened (" + st.dbError + ")";
         return;
     }
-    auto profile = storage::defaultPatientProfile(*st.db);
+    auto profile = signedInPatient(st);
     if (!profile) {
         su.saveError = "not saved: " + profile.error().message;
         return;
@@ -258,7 +302,7 @@ void saveSummary(UiState& st) {
     }
     su.saved = true;
     su.savedId = *id;
-    if (!sum.programId.empty()) st.db->setSetting("session.program", sum.programId);
+    if (!sum.programId.empty()) st.db->setSetting(programSettingKey(st), sum.programId);
     loadHistory(st);
 }
 
@@ -291,7 +335,7 @@ void applyActions(UiState& st) {
                     std::map<std::string, bool> answers;
                     const auto& qs = engine::checkInRedFlagQuestions();
                     for (size_t i = 0; i < qs.size() && i < su.answers.size(); ++i) answers[qs[i].id] = su.answers[i] == 1;
-                    if (auto profile = storage::defaultPatientProfile(*st.db)) {
+                    if (auto profile = signedInPatient(st)) {
                         auto saved = storage::saveRedFlagScreen(*st.db, *profile, engine::isoUtc(engine::SystemClock::now()), answers);
                         if (!saved) su.saveError = "the check-in was not saved: " + saved.error().message;
                     }
@@ -327,7 +371,7 @@ void applyActions(UiState& st) {
                 } else {
                     su.programId = v;
                     su.practiceId.clear();
-                    if (st.db) st.db->setSetting("session.program", v);
+                    if (st.db) st.db->setSetting(programSettingKey(st), v);
                 }
                 st.go(Screen::Session);
                 break;
@@ -433,6 +477,19 @@ void updateSession(UiState& st) {
     }
 }
 
+std::string finishSessionForSignOut(UiState& st) {
+    SessionUi& su = st.session;
+    if (!su.session) return {};
+    engine::Session& s = *su.session;
+    int64_t now = sessionNow(su);
+    // A session that never got past the check-in has nothing to save.
+    if (s.stage() == Stage::CheckIn) return {};
+    if (s.stage() == Stage::Active || s.stage() == Stage::Rest || s.stage() == Stage::Setup) s.finishEarly(now);
+    if (s.stage() == Stage::PainAfter) s.submitPainAfter(std::nullopt, now);
+    if (s.stage() == Stage::Summary) saveSummary(st);
+    return su.saveError;
+}
+
 int printProgramIds(const AppOptions&) {
     auto lib = engine::loadLibrary();
     if (!lib) {
@@ -444,7 +501,7 @@ int printProgramIds(const AppOptions&) {
 }
 
 int printSessionHistory(const AppOptions& options) {
-    auto db = storage::Database::open(options.dataDir / "ptcoach.db");
+    auto db = openDatabase(options);
     if (!db) {
         std::cerr << "ptcoach: " << db.error().message << "\n";
         return 1;

@@ -54,6 +54,7 @@ struct ProgramsView {
 struct SessionUi {
     // What to run: a program (and which of its sessions), or one exercise to practise.
     std::string programId, sessionId, startAt, practiceId;
+    int assignedWeek = 0;  // the program was assigned by a therapist: this week of it (else 0)
     bool libraryTried = false;
     std::string libraryError;
     engine::Library library;
@@ -99,6 +100,9 @@ struct SessionUi {
 // runs its clock, applies the recorded actions, speaks cues, saves the summary.
 void updateSession(UiState& st);
 void drawSession(UiState& st);
+// Sign-out: a session under way is finished as it stands and saved (nothing is lost); returns the
+// save error, if any.
+std::string finishSessionForSignOut(UiState& st);
 void drawPrograms(UiState& st);
 // The program ids, one per line (ptcoach --list-programs); 0 or 1 (and the error on stderr).
 int printProgramIds(const AppOptions& options);

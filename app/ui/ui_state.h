@@ -8,8 +8,11 @@
 #include <imgui.h>
 
 #include "app_options.h"
+#include "auth.h"
 #include "recovery_screen.h"
 #include "session_ui.h"
+#include "therapist_screen.h"
+#include "ui_script.h"
 #include "ptcoach/storage/database.h"
 #include "ptcoach/vision/capture_worker.h"
 
@@ -54,6 +57,9 @@ struct UiState {
     CameraView camera;
     RecoveryUi recovery;  // Recovery and Progress screens, timer banners
     SessionUi session;    // the guided session and the Programs screen
+    AuthUi auth;          // who is signed in; kiosk rules
+    TherapistUi therapist;  // the therapist's workspace
+    UiScript script;      // --script: scripted input for end-to-end tests
     std::unique_ptr<storage::Database> db;
     std::string dbError;  // shown on screen when the database could not be opened
     float dpiScale = 1.0f;

@@ -5,6 +5,54 @@
 
 namespace ptcoach::ui {
 
+namespace {
+
+UiRecorder* recorder() { return static_cast<UiRecorder*>(ImGui::GetIO().UserData); }
+
+std::string visibleLabel(const char* label) {
+    std::string s = label;
+    auto p = s.find("##");
+    if (p != std::string::npos) s.resize(p);
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+    return s;
+}
+
+}  // namespace
+
+void recordItem(const char* label) {
+    if (UiRecorder* r = recorder())
+        r->items.push_back({visibleLabel(label), label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+}
+
+void recordText(const std::string& text) {
+    if (UiRecorder* r = recorder()) r->texts.push_back(text);
+}
+
+bool button(const char* label, const ImVec2& size) {
+    bool pressed = ImGui::Button(label, size);
+    recordItem(label);
+    return pressed;
+}
+
+bool selectable(const char* label, bool selected, ImGuiSelectableFlags flags, const ImVec2& size) {
+    bool pressed = ImGui::Selectable(label, selected, flags, size);
+    recordItem(label);
+    return pressed;
+}
+
+bool checkbox(const char* label, bool* v) {
+    bool pressed = ImGui::Checkbox(label, v);
+    recordItem(label);
+    return pressed;
+}
+
+bool radioButton(const char* label, bool active) {
+    bool pressed = ImGui::RadioButton(label, active);
+    recordItem(label);
+    return pressed;
+}
+
 void textCentered(const char* text, ImFont* font, ImU32 colour) {
     ImGui::PushFont(font);
     float w = ImGui::CalcTextSize(text).x;
@@ -20,6 +68,7 @@ bool drawTile(UiState& st, const Tile& t, ImVec2 size) {
     ImGui::PushID(t.title);
     ImVec2 p0 = ImGui::GetCursorScreenPos();
     bool pressed = ImGui::InvisibleButton("tile", size);
+    recordItem(t.title);
     bool hovered = ImGui::IsItemHovered() || ImGui::IsItemFocused();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p1(p0.x + size.x, p0.y + size.y);
@@ -41,14 +90,30 @@ bool drawTile(UiState& st, const Tile& t, ImVec2 size) {
     return pressed;
 }
 
+void drawSignedInBadge(UiState& st) {
+    if (!st.auth.user) return;
+    std::string who = st.auth.user->name + (st.auth.user->role == storage::Role::Therapist ? " (therapist)" : "");
+    const char* out = st.options.kiosk ? "Sign out  (done)" : "Sign out";
+    float w = ImGui::CalcTextSize(who.c_str()).x + ImGui::CalcTextSize(out).x +
+              ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImVec4(0.7f, 0.85f, 0.95f, 1.0f), "%s", who.c_str());
+    recordText("Signed in: " + st.auth.user->name);
+    ImGui::SameLine();
+    if (button(out)) signOut(st, "");
+}
+
 void screenHeader(UiState& st, const char* title) {
     if (st.screen != Screen::Home) {
-        if (ImGui::Button("< Home  (Esc)")) st.go(Screen::Home);
+        if (button("< Home  (Esc)")) st.go(Screen::Home);
         ImGui::SameLine();
     }
     ImGui::PushFont(st.fonts.heading);
     ImGui::TextUnformatted(title);
     ImGui::PopFont();
+    recordText(title);
+    drawSignedInBadge(st);
     ImGui::Separator();
     ImGui::Spacing();
 }

@@ -2,6 +2,8 @@
 // Small drawing helpers shared by the screens: the palette, headings, tiles and the skeleton.
 #include <imgui.h>
 
+#include <string>
+
 #include "ptcoach/vision/pose_estimator.h"
 #include "ui_state.h"
 
@@ -17,8 +19,23 @@ inline const ImU32 kRed = IM_COL32(255, 120, 120, 255);
 inline const ImU32 kAmber = IM_COL32(255, 204, 128, 255);
 inline const ImU32 kPanel = IM_COL32(38, 44, 58, 255);
 
+// Clickable widgets go through these so that --script (ui_script.h) can find them by label: each
+// records its label and rectangle for the frame. Same arguments as ImGui's own.
+bool button(const char* label, const ImVec2& size = ImVec2(0, 0));
+bool selectable(const char* label, bool selected = false, ImGuiSelectableFlags flags = 0,
+                const ImVec2& size = ImVec2(0, 0));
+bool checkbox(const char* label, bool* v);
+bool radioButton(const char* label, bool active);
+// After any other widget (InputText, SliderInt, Combo ...): records the last item under `label`.
+void recordItem(const char* label);
+// Records a line of text the screen shows (for scripted checks of what is on screen).
+void recordText(const std::string& text);
+
 // Text centred in the current window, in the given font and colour.
 void textCentered(const char* text, ImFont* font, ImU32 colour);
+
+// Who is signed in and a "Sign out" button, right-aligned on the current line.
+void drawSignedInBadge(UiState& st);
 
 // The screen's header: a "< Home (Esc)" button (except on Home) and the title.
 void screenHeader(UiState& st, const char* title);

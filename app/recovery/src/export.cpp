@@ -2,7 +2,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <ctime>
@@ -39,33 +38,28 @@ Status renameInto(const fs::path& tmp, const fs::path& final) {
 }
 
 // Runs `sql` (one ? for the profile id) and writes the result with its column names as header.
-Status writeTableCsv(sqlite3* db, const std::string& sql, storage::Id profileId, const fs::path& file) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-        return makeError("cannot read for " + file.filename().string() + ": " + sqlite3_errmsg(db));
-    sqlite3_bind_int64(st, 1, profileId);
+Status writeTableCsv(const storage::Database& db, const std::string& sql, storage::Id profileId, const fs::path& file) {
+    storage::Statement st = db.prepare(sql);
+    if (!st.ok()) return makeError("cannot read for " + file.filename().string() + ": " + st.prepareError());
+    st.bind(profileId);
     fs::path tmp = file;
     tmp += ".tmp";
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-        sqlite3_finalize(st);
-        return makeError("cannot write " + tmp.string());
-    }
-    int cols = sqlite3_column_count(st);
-    for (int i = 0; i < cols; ++i) out << (i ? "," : "") << csvField(sqlite3_column_name(st, i));
+    if (!out) return makeError("cannot write " + tmp.string());
+    // The column names are known once the statement has run.
+    storage::Statement::Step rc = st.step();
+    int cols = st.columnCount();
+    for (int i = 0; i < cols; ++i) out << (i ? "," : "") << csvField(st.columnName(i));
     out << "\r\n";
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (; rc == storage::Statement::Step::Row; rc = st.step()) {
         for (int i = 0; i < cols; ++i) {
             if (i) out << ",";
-            if (sqlite3_column_type(st, i) == SQLITE_NULL) continue;
-            const unsigned char* t = sqlite3_column_text(st, i);
-            out << csvField(t ? reinterpret_cast<const char*>(t) : "");
+            if (st.isNull(i)) continue;
+            out << csvField(st.text(i));
         }
         out << "\r\n";
     }
-    std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
-    sqlite3_finalize(st);
+    std::string err = rc == storage::Statement::Step::Done ? "" : st.error();
     out.close();
     if (!err.empty()) {
         std::error_code ec;
@@ -83,7 +77,8 @@ Expected<std::vector<fs::path>> exportCsv(const storage::RecoveryStore& store, s
     fs::create_directories(dir, ec);
     if (ec) return makeError("cannot create " + dir.string() + ": " + ec.message());
     const std::pair<const char*, const char*> tables[] = {
-        {"profiles", "SELECT * FROM profiles WHERE id = ? ORDER BY id"},
+        // Never the PIN hash or sign-in state: the export leaves the clinic.
+        {"profiles", "SELECT id, name, role, created_at FROM profiles WHERE id = ? ORDER BY id"},
         {"episodes", "SELECT * FROM episodes WHERE profile_id = ? ORDER BY onset_at, id"},
         {"red_flag_screens", "SELECT * FROM red_flag_screens WHERE profile_id = ? ORDER BY taken_at, id"},
         {"checkins", "SELECT * FROM checkins WHERE profile_id = ? ORDER BY taken_at, id"},
@@ -94,19 +89,19 @@ Expected<std::vector<fs::path>> exportCsv(const storage::RecoveryStore& store, s
         {"hydration", "SELECT * FROM hydration WHERE profile_id = ? ORDER BY taken_at, id"},
     };
     std::vector<fs::path> written;
-    // One read transaction: the files agree with each other even while the app writes.
-    sqlite3* db = store.database().handle();
-    if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
-        return makeError(std::string("cannot read the database: ") + sqlite3_errmsg(db));
-    for (const auto& [name, sql] : tables) {
-        fs::path file = dir / (std::string(name) + ".csv");
-        if (Status s = writeTableCsv(db, sql, profileId, file); !s) {
-            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-            return makeError(s.message());
+    // One transaction: the files agree with each other even while the app writes. (Exporting
+    // changes nothing; the transaction only holds the snapshot.)
+    auto& db = const_cast<storage::Database&>(store.database());
+    Status s = db.transaction([&]() -> Status {
+        written.clear();
+        for (const auto& [name, sql] : tables) {
+            fs::path file = dir / (std::string(name) + ".csv");
+            if (Status w = writeTableCsv(db, sql, profileId, file); !w) return w;
+            written.push_back(file);
         }
-        written.push_back(file);
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+        return {};
+    });
+    if (!s) return makeError(s.message());
     return written;
 }
 

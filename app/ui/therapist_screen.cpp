@@ -1,0 +1,712 @@
+// The Therapist screen: the patient list and a patient's detail (this file), the program builder
+// (therapist_builder.cpp). Draw functions read TherapistUi and record actions; updateTherapist()
+// applies them and reloads what they changed. Every patient shown or acted on is checked with
+// AccountStore::canView for the signed-in therapist.
+#include "therapist_screen.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "ptcoach/engine/exchange.h"
+#include "ptcoach/recovery/export.h"
+#include "progress_screen.h"
+#include "therapist_common.h"
+#include "ui_state.h"
+#include "widgets.h"
+
+namespace ptcoach::ui {
+
+using namespace std::chrono;
+using storage::AccountStore;
+using storage::Id;
+using storage::RecoveryStore;
+using storage::Role;
+using storage::TimePoint;
+using namespace therapist;
+
+namespace {
+
+// ------------------------------------------------------------------------------------------
+// Small helpers
+
+std::string todayDate() { return recovery::localText(system_clock::now(), "%Y-%m-%d"); }
+
+// "ann_smith" from "Ann Smith": for folder names.
+std::string slug(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!out.empty() && out.back() != '_') out += '_';
+    }
+    while (!out.empty() && out.back() == '_') out.pop_back();
+    return out.empty() ? "patient" : out;
+}
+
+bool isTherapist(const UiState& st) { return st.auth.user && st.auth.user->role == Role::Therapist; }
+
+const PatientRow* findRow(const TherapistUi& t, Id id) {
+    for (const auto& r : t.patients)
+        if (r.account.id == id) return &r;
+    return nullptr;
+}
+
+// The training days a week of an assigned program (its "week": entries that are not "rest").
+std::optional<int> trainingDays(const std::string& definition) {
+    auto doc = nlohmann::json::parse(definition, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("week") || !doc["week"].is_array()) return std::nullopt;
+    int n = 0;
+    for (const auto& d : doc["week"])
+        if (d.is_string() && d.get<std::string>() != engine::kRestDay) ++n;
+    return n;
+}
+
+// Checks, at the moment of acting, that the signed-in therapist may see the patient.
+bool mayActOn(UiState& st, Id patientId) {
+    TherapistUi& t = st.therapist;
+    if (!isTherapist(st) || st.auth.user->id != t.therapistId) {
+        setNotice(t, "Sign in as a therapist first.", true);
+        return false;
+    }
+    AccountStore accounts(*st.db);
+    auto can = accounts.canView(t.therapistId, patientId);
+    if (!can) {
+        setNotice(t, "Could not check access to this patient: " + can.error().message, true);
+        return false;
+    }
+    if (!*can) {
+        setNotice(t, "This patient is not one of yours.", true);
+        return false;
+    }
+    return true;
+}
+
+// ------------------------------------------------------------------------------------------
+// Loading
+
+PatientRow readPatient(UiState& st, const AccountStore& accounts, const RecoveryStore& store,
+                       const storage::Account& a, TimePoint now) {
+    PatientRow row;
+    row.account = a;
+    row.locked = a.lockedAt(now);
+    std::vector<std::pair<TimePoint, int>> pain;
+    std::string err;
+    auto fail = [&](const std::string& what, const Error& e) {
+        if (err.empty()) err = what + ": " + e.message;
+    };
+
+    if (auto sessions = store.sessions(a.id)) {
+        for (const auto& s : *sessions) {
+            if (!row.lastSession || s.startedAt > *row.lastSession) row.lastSession = s.startedAt;
+            if (s.completed && s.startedAt >= now - hours(24 * 7)) ++row.sessionsLast7Days;
+            if (s.painBefore) pain.emplace_back(s.startedAt, *s.painBefore);
+            if (s.painAfter) pain.emplace_back(s.endedAt.value_or(s.startedAt), *s.painAfter);
+        }
+    } else {
+        fail("sessions", sessions.error());
+    }
+    if (auto checks = store.checkIns(a.id)) {
+        for (const auto& c : *checks)
+            if (c.pain) pain.emplace_back(c.takenAt, *c.pain);
+    } else {
+        fail("check-ins", checks.error());
+    }
+    if (auto episodes = store.episodes(a.id)) {
+        for (const auto& e : *episodes) {  // newest onset first
+            pain.emplace_back(e.onsetAt, e.pain);
+            if (e.blocked && !row.openRedFlag) row.openRedFlag = e;
+        }
+    } else {
+        fail("episodes", episodes.error());
+    }
+    if (auto active = store.activeEpisode(a.id)) row.activeEpisode = *active;
+    else fail("the current episode", active.error());
+    if (auto as = accounts.currentAssignment(a.id)) row.assignment = *as;
+    else fail("the assignment", as.error());
+
+    std::stable_sort(pain.begin(), pain.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    if (!pain.empty()) {
+        row.latestPain = pain.back().second;
+        row.latestPainAt = pain.back().first;
+        // The reading a week before the latest one (or the first one there is).
+        TimePoint weekBefore = pain.back().first - hours(24 * 7);
+        int ref = pain.front().second;
+        for (const auto& [at, p] : pain)
+            if (at <= weekBefore) ref = p;
+        if (pain.size() > 1) row.painChange = pain.back().second - ref;
+    }
+    std::optional<int> days = row.assignment ? trainingDays(row.assignment->definition) : std::nullopt;
+    row.plannedPerWeek = days ? *days : recovery::plannedSessionsPerWeek(*st.db, a.id);
+    row.error = err;
+    return row;
+}
+
+void loadPrograms(UiState& st, const AccountStore& accounts) {
+    TherapistUi& t = st.therapist;
+    std::string keep = t.assign.program >= 0 && t.assign.program < static_cast<int>(t.programs.size())
+                           ? t.programs[t.assign.program].id + (t.programs[t.assign.program].shipped ? "/s" : "/d")
+                           : std::string();
+    t.programs.clear();
+    ensureLibrary(st.session);
+    if (auto saved = accounts.programs()) {
+        for (const auto& p : *saved) t.programs.push_back({p.id, p.title, p.definition, false});
+    } else {
+        t.loadError = "Could not read the saved programs: " + saved.error().message;
+    }
+    for (const auto& p : st.session.library.programs)
+        t.programs.push_back({p.id, p.title, engine::programText(p), true});
+    t.assign.program = -1;
+    for (size_t i = 0; i < t.programs.size(); ++i)
+        if (t.programs[i].id + (t.programs[i].shipped ? "/s" : "/d") == keep) t.assign.program = static_cast<int>(i);
+}
+
+void loadProgress(UiState& st) {
+    TherapistUi& t = st.therapist;
+    t.progress.reset();
+    t.progressError.clear();
+    if (!t.selected) return;
+    const PatientRow* row = findRow(t, *t.selected);
+    if (!row) return;
+    RecoveryStore store(*st.db);
+    recovery::ProgressOptions o;
+    o.plannedPerWeek = std::max(0, row->plannedPerWeek);
+    auto p = recovery::buildProgress(store, row->account.id, system_clock::now(), o);
+    if (p) t.progress = std::move(*p);
+    else t.progressError = p.error().message;
+}
+
+void loadWorkspace(UiState& st) {
+    TherapistUi& t = st.therapist;
+    t.loaded = true;
+    t.loadError.clear();
+    t.patients.clear();
+    AccountStore accounts(*st.db);
+    RecoveryStore store(*st.db);
+    TimePoint now = system_clock::now();
+    auto list = accounts.patientsOf(t.therapistId);
+    if (!list) {
+        t.loadError = "Could not read your patients: " + list.error().message;
+    } else {
+        for (const auto& a : *list) {
+            auto can = accounts.canView(t.therapistId, a.id);
+            if (!can || !*can) continue;  // never shown
+            t.patients.push_back(readPatient(st, accounts, store, a, now));
+        }
+    }
+    loadPrograms(st, accounts);
+    if (t.selected && !findRow(t, *t.selected)) {
+        t.selected.reset();
+        t.showProgress = false;
+    }
+    if (t.selected) {
+        const PatientRow* row = findRow(t, *t.selected);
+        std::optional<Id> ep = row->activeEpisode ? std::optional<Id>(row->activeEpisode->id) : std::nullopt;
+        if (ep != t.iceFor) {
+            t.iceFor = ep;
+            t.iceHours = row->activeEpisode ? row->activeEpisode->iceHours : 48;
+        }
+        if (t.showProgress) loadProgress(st);
+    }
+    if (t.assign.startDate[0] == '\0') setText(t.assign.startDate, todayDate());
+}
+
+// ------------------------------------------------------------------------------------------
+// Actions (run by updateTherapist, between frames)
+
+void addPatient(UiState& st, std::string name, std::string pin, std::string code) {
+    TherapistUi& t = st.therapist;
+    if (!isTherapist(st)) return setNotice(t, "Sign in as a therapist first.", true);
+    AccountStore accounts(*st.db);
+    std::optional<std::string> wanted;
+    if (!trimmed(code).empty()) wanted = trimmed(code);
+    auto id = accounts.createAccount(trimmed(name), Role::Patient, pin, wanted, t.therapistId);
+    if (!id) return setNotice(t, "Patient not added: " + id.error().message, true);
+    auto acc = accounts.account(*id);
+    std::string signInCode = acc && acc->signInCode ? *acc->signInCode : std::string("(none)");
+    setNotice(t, "Added " + trimmed(name) + ". Sign-in code: " + signInCode, false);
+    t.addPatient = {};
+    t.showAddPatient = false;
+    t.selected = *id;
+    t.showProgress = false;
+}
+
+void assignProgram(UiState& st, Id patientId, ProgramChoice program, std::string startDate, std::string notes) {
+    TherapistUi& t = st.therapist;
+    if (!mayActOn(st, patientId)) return;
+    AccountStore accounts(*st.db);
+    storage::Assignment a;
+    a.patientId = patientId;
+    a.therapistId = t.therapistId;
+    a.programId = program.id;
+    a.definition = program.definition;
+    a.startDate = trimmed(startDate);
+    a.notes = trimmed(notes);
+    if (!storage::isCalendarDate(a.startDate))
+        return setNotice(t, "Not assigned: the start date '" + a.startDate + "' is not a date written YYYY-MM-DD.", true);
+    auto id = accounts.assign(a);
+    if (!id) return setNotice(t, "Not assigned: " + id.error().message, true);
+    setNotice(t, "Assigned " + program.title + " from " + a.startDate + ".", false);
+    t.assign.notes.fill('\0');
+}
+
+void clearRedFlag(UiState& st, Id patientId, Id episodeId, std::string note) {
+    TherapistUi& t = st.therapist;
+    if (!mayActOn(st, patientId)) return;
+    RecoveryStore store(*st.db);
+    auto ep = store.episode(episodeId);
+    if (!ep) return setNotice(t, "Red flag not cleared: " + ep.error().message, true);
+    if (ep->profileId != patientId) return setNotice(t, "Red flag not cleared: that episode is another patient's.", true);
+    if (trimmed(note).empty()) return setNotice(t, "Red flag not cleared: write a note saying why it is safe.", true);
+    if (Status s = store.clearRedFlag(episodeId, t.therapistId, trimmed(note), system_clock::now()); !s)
+        return setNotice(t, "Red flag not cleared: " + s.message(), true);
+    setNotice(t, "Red flag cleared: exercise is allowed again.", false);
+    t.clearNote.fill('\0');
+}
+
+void setIce(UiState& st, Id patientId, Id episodeId, int hours) {
+    TherapistUi& t = st.therapist;
+    if (!mayActOn(st, patientId)) return;
+    RecoveryStore store(*st.db);
+    auto ep = store.episode(episodeId);
+    if (!ep || ep->profileId != patientId) return setNotice(t, "Ice hours not saved: no such episode for this patient.", true);
+    if (Status s = store.setIceHours(episodeId, hours); !s) return setNotice(t, "Ice hours not saved: " + s.message(), true);
+    setNotice(t, "Ice phase set to " + std::to_string(hours) + " hours from onset.", false);
+}
+
+void unlockPatient(UiState& st, Id patientId) {
+    TherapistUi& t = st.therapist;
+    if (!mayActOn(st, patientId)) return;
+    AccountStore accounts(*st.db);
+    if (Status s = accounts.unlock(patientId); !s) return setNotice(t, "Not unlocked: " + s.message(), true);
+    setNotice(t, "Unlocked: the patient can sign in again.", false);
+}
+
+std::filesystem::path patientExportDir(const UiState& st, const PatientRow& row) {
+    return st.options.dataDir / "exports" /
+           (slug(row.account.name) + "_" + std::to_string(row.account.id) + "_" +
+            recovery::localText(system_clock::now(), "%Y-%m-%d_%H%M"));
+}
+
+void saveReport(UiState& st, Id patientId, std::filesystem::path dir) {
+    TherapistUi& t = st.therapist;
+    if (!mayActOn(st, patientId)) return;
+    RecoveryStore store(*st.db);
+    auto files = recovery::exportCsv(store, patientId, dir);
+    if (!files) return setNotice(t, "Report not saved: " + files.error().message, true);
+    const PatientRow* row = findRow(t, patientId);
+    recovery::ProgressOptions o;
+    if (row) o.plannedPerWeek = std::max(0, row->plannedPerWeek);
+    if (Status s = recovery::writeReport(store, patientId, system_clock::now(), dir / "report.pdf", o); !s)
+        return setNotice(t, "Report not saved: " + s.message(), true);
+    setNotice(t, "Report saved: " + (dir / "report.pdf").string() + " (and " + std::to_string(files->size()) +
+                     " CSV files)", false);
+}
+
+void exportAssignment(UiState& st, Id patientId, std::filesystem::path file) {
+    TherapistUi& t = st.therapist;
+    if (!mayActOn(st, patientId)) return;
+    AccountStore accounts(*st.db);
+    auto cur = accounts.currentAssignment(patientId);
+    if (!cur) return setNotice(t, "Assignment not exported: " + cur.error().message, true);
+    if (!*cur) return setNotice(t, "Assignment not exported: this patient has no program assigned.", true);
+    auto patient = accounts.account(patientId);
+    if (!patient) return setNotice(t, "Assignment not exported: " + patient.error().message, true);
+    ensureLibrary(st.session);
+    if (!st.session.libraryError.empty())
+        return setNotice(t, "Assignment not exported: the exercise library did not load: " + st.session.libraryError, true);
+    auto doc = nlohmann::json::parse((*cur)->definition, nullptr, false);
+    if (doc.is_discarded()) return setNotice(t, "Assignment not exported: the stored program is not JSON.", true);
+    auto program = engine::parseProgram(doc, "assignment of " + patient->name, st.session.library.exercises);
+    if (!program) return setNotice(t, "Assignment not exported: " + program.error().message, true);
+    engine::AssignmentFile a;
+    a.patientName = patient->name;
+    a.patientCode = patient->signInCode.value_or("");
+    a.therapist = st.auth.user->name;
+    a.startDate = (*cur)->startDate;
+    a.notes = (*cur)->notes;
+    a.program = std::move(*program);
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (Status s = engine::writeAssignmentFile(a, file, st.session.library.exercises); !s)
+        return setNotice(t, "Assignment not exported: " + s.message(), true);
+    setNotice(t, "Assignment exported: " + file.string(), false);
+}
+
+// ------------------------------------------------------------------------------------------
+// Drawing
+
+void heading(UiState& st, const char* s) {
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::TextUnformatted(s);
+    ImGui::PopFont();
+    recordText(s);
+}
+
+void coloured(ImU32 c, const std::string& s) {
+    ImGui::PushStyleColor(ImGuiCol_Text, c);
+    ImGui::TextWrapped("%s", s.c_str());
+    ImGui::PopStyleColor();
+    recordText(s);
+}
+
+std::string shortDate(TimePoint t) { return recovery::localText(t, "%a %d %b"); }
+
+std::string painText(const PatientRow& r) {
+    if (!r.latestPain) return "-";
+    std::string s = std::to_string(*r.latestPain) + "/10";
+    if (r.painChange) {
+        if (*r.painChange < 0) s += "  down " + std::to_string(-*r.painChange);
+        else if (*r.painChange > 0) s += "  up " + std::to_string(*r.painChange);
+        else s += "  same";
+    }
+    return s;
+}
+
+void drawAddPatient(UiState& st) {
+    TherapistUi& t = st.therapist;
+    AddPatientForm& f = t.addPatient;
+    float w = 260 * st.dpiScale;
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputText("Name##newpatient", f.name.data(), f.name.size());
+    recordItem("Name");
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputText("PIN (4-8 digits, optional)##newpatient", f.pin.data(), f.pin.size(),
+                     ImGuiInputTextFlags_CharsDecimal | ImGuiInputTextFlags_Password);
+    recordItem("PIN");
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputText("Sign-in code (optional)##newpatient", f.code.data(), f.code.size(),
+                     ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CharsNoBlank);
+    recordItem("Sign-in code");
+    ImGui::BeginDisabled(trimmed(text(f.name)).empty());
+    if (button("Create patient")) {
+        std::string name = text(f.name), pin = text(f.pin), code = text(f.code);
+        t.actions.push_back([name, pin, code](UiState& s) { addPatient(s, name, pin, code); });
+    }
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (button("Cancel##newpatient")) {
+        t.showAddPatient = false;
+        t.addPatient = {};
+    }
+    ImGui::TextDisabled("Without a code one is made up; it is shown once the patient is added.");
+}
+
+void drawPatientTable(UiState& st) {
+    TherapistUi& t = st.therapist;
+    if (t.patients.empty()) {
+        ImGui::TextWrapped("No patients yet. \"Add patient\" creates one linked to you; they sign in with the code "
+                           "and PIN you give them.");
+        return;
+    }
+    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_SizingStretchProp;
+    float h = t.showAddPatient ? ImGui::GetContentRegionAvail().y * 0.5f : 0.0f;
+    if (!ImGui::BeginTable("patients", 5, flags, ImVec2(0, h))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("Patient", ImGuiTableColumnFlags_WidthStretch, 1.7f);
+    ImGui::TableSetupColumn("Last session", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn("Last 7 days", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    ImGui::TableSetupColumn("Pain", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn("Alerts", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableHeadersRow();
+    float rowH = ImGui::GetFrameHeight();
+    for (const PatientRow& r : t.patients) {
+        ImGui::TableNextRow(0, rowH);
+        if (r.openRedFlag) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(110, 40, 40, 255));
+        ImGui::TableNextColumn();
+        bool sel = t.selected && *t.selected == r.account.id;
+        std::string label = r.account.name + "##patient" + std::to_string(r.account.id);
+        if (selectable(label.c_str(), sel, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, rowH))) {
+            Id id = r.account.id;
+            t.actions.push_back([id](UiState& s) {
+                if (!mayActOn(s, id)) return;
+                TherapistUi& tt = s.therapist;
+                tt.selected = id;
+                tt.showProgress = false;
+                tt.iceFor.reset();
+                tt.clearNote.fill('\0');
+                tt.notice.clear();
+                tt.assign.program = -1;
+                tt.assign.notes.fill('\0');
+            });
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(r.lastSession ? shortDate(*r.lastSession).c_str() : "never");
+        ImGui::TableNextColumn();
+        std::string adh = std::to_string(r.sessionsLast7Days) + " of " + std::to_string(r.plannedPerWeek);
+        ImU32 adhCol = r.plannedPerWeek > 0 && r.sessionsLast7Days * 2 < r.plannedPerWeek ? kAmber : IM_COL32(220, 225, 235, 255);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(adhCol), "%s", adh.c_str());
+        ImGui::TableNextColumn();
+        std::string pain = painText(r);
+        ImU32 painCol = r.painChange && *r.painChange > 0 ? kAmber : r.painChange && *r.painChange < 0 ? kGreen
+                                                                                                         : IM_COL32(220, 225, 235, 255);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(painCol), "%s", pain.c_str());
+        ImGui::TableNextColumn();
+        std::string alerts;
+        if (r.openRedFlag) alerts = "Red flag";
+        if (r.locked) alerts += std::string(alerts.empty() ? "" : ", ") + "Locked";
+        if (!r.error.empty()) alerts += std::string(alerts.empty() ? "" : ", ") + "read error";
+        if (alerts.empty()) ImGui::TextDisabled("-");
+        else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.openRedFlag ? kRed : kAmber), "%s", alerts.c_str());
+        recordText(r.account.name + ": last session " + (r.lastSession ? shortDate(*r.lastSession) : "never") + ", " +
+                   adh + " sessions, pain " + pain + (alerts.empty() ? "" : ", " + alerts));
+    }
+    ImGui::EndTable();
+}
+
+void drawAssignForm(UiState& st, const PatientRow& row) {
+    TherapistUi& t = st.therapist;
+    AssignForm& f = t.assign;
+    float k = st.dpiScale;
+    // A list, not a combo: every program visible at once, easy to reach by touch, keys or a script.
+    ImGui::TextUnformatted(row.assignment ? "Assign another program:" : "Assign a program:");
+    float rows = static_cast<float>(std::clamp<size_t>(t.programs.size(), 1, 4));
+    if (ImGui::BeginListBox("##assignprograms",
+                            ImVec2(-1, rows * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().FramePadding.y * 2))) {
+        for (size_t i = 0; i < t.programs.size(); ++i) {
+            const ProgramChoice& p = t.programs[i];
+            std::string label = p.title + (p.shipped ? " (shipped)" : " (saved)") + "##prog" + std::to_string(i);
+            if (selectable(label.c_str(), f.program == static_cast<int>(i))) f.program = static_cast<int>(i);
+        }
+        ImGui::EndListBox();
+    }
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("##assignnotes", "Notes for the patient (optional)", f.notes.data(), f.notes.size());
+    recordItem("Notes for the patient");
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Start date");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(150 * k);
+    ImGui::InputTextWithHint("##startdate", "YYYY-MM-DD", f.startDate.data(), f.startDate.size());
+    recordItem("Start date");
+    ImGui::SameLine();
+    bool ready = f.program >= 0 && f.program < static_cast<int>(t.programs.size());
+    ImGui::BeginDisabled(!ready);
+    if (button("Assign program")) {
+        Id id = row.account.id;
+        ProgramChoice p = t.programs[f.program];
+        std::string start = text(f.startDate), notes = text(f.notes);
+        t.actions.push_back([id, p, start, notes](UiState& s) { assignProgram(s, id, p, start, notes); });
+    }
+    ImGui::EndDisabled();
+}
+
+void drawDetail(UiState& st, const PatientRow& row) {
+    TherapistUi& t = st.therapist;
+    heading(st, row.account.name.c_str());
+    std::string who = "Sign-in code: " + row.account.signInCode.value_or("(none)") +
+                      (row.account.hasPin ? "   PIN set" : "   no PIN");
+    ImGui::TextUnformatted(who.c_str());
+    if (!row.error.empty()) coloured(kRed, "Could not read all of this patient's history: " + row.error);
+    if (row.locked) {
+        ImGui::AlignTextToFramePadding();
+        coloured(kAmber, "Locked out after wrong PINs until " + recovery::localText(*row.account.lockedUntil, "%H:%M") + ".");
+        ImGui::SameLine();
+        if (button("Unlock")) {
+            Id id = row.account.id;
+            t.actions.push_back([id](UiState& s) { unlockPatient(s, id); });
+        }
+    }
+
+    // Actions that need no form.
+    if (button("View progress")) {
+        Id id = row.account.id;
+        t.actions.push_back([id](UiState& s) {
+            if (!mayActOn(s, id)) return;
+            s.therapist.showProgress = true;
+            loadProgress(s);
+        });
+    }
+    ImGui::SameLine();
+    if (button("Save report")) {
+        Id id = row.account.id;
+        auto dir = patientExportDir(st, row);
+        t.actions.push_back([id, dir](UiState& s) { saveReport(s, id, dir); });
+    }
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!row.assignment);
+    if (button("Export assignment")) {
+        Id id = row.account.id;
+        auto file = st.options.dataDir / "exports" /
+                    ("assignment_" + slug(row.account.name) + "_" + row.assignment->programId + "_" +
+                     recovery::localText(system_clock::now(), "%Y-%m-%d_%H%M") + ".json");
+        t.actions.push_back([id, file](UiState& s) { exportAssignment(s, id, file); });
+    }
+    ImGui::EndDisabled();
+    ImGui::Spacing();
+
+    // The red flag comes first: nothing else matters until it is dealt with.
+    if (row.openRedFlag) {
+        const storage::Episode& e = *row.openRedFlag;
+        ImGui::Separator();
+        ImGui::PushFont(st.fonts.heading);
+        coloured(kRed, "Red flag: exercise stopped");
+        ImGui::PopFont();
+        ImGui::TextWrapped("Episode from %s (%s, pain %d/10). A red-flag answer stopped exercise; clear it only once "
+                           "the patient has been seen and it is safe.",
+                           recovery::localText(e.onsetAt, "%d %b %Y").c_str(),
+                           e.location.empty() ? "back" : e.location.c_str(), e.pain);
+        ImGui::TextUnformatted("Clearance note (required)");
+        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.62f);
+        ImGui::InputText("##clearnote", t.clearNote.data(), t.clearNote.size());
+        recordItem("Clearance note");
+        ImGui::SameLine();
+        ImGui::BeginDisabled(trimmed(text(t.clearNote)).empty());
+        if (button("Clear red flag")) {
+            Id pid = row.account.id, eid = e.id;
+            std::string note = text(t.clearNote);
+            t.actions.push_back([pid, eid, note](UiState& s) { clearRedFlag(s, pid, eid, note); });
+        }
+        ImGui::EndDisabled();
+        if (trimmed(text(t.clearNote)).empty()) ImGui::TextDisabled("Who saw the patient, and why it is safe.");
+    }
+
+    ImGui::Separator();
+    heading(st, "Program");
+    if (row.assignment) {
+        const storage::Assignment& a = *row.assignment;
+        std::string title = a.programId;
+        auto doc = nlohmann::json::parse(a.definition, nullptr, false);
+        if (!doc.is_discarded() && doc.is_object() && doc.contains("title") && doc["title"].is_string())
+            title = doc["title"].get<std::string>();
+        std::string line = "Current: " + title + ", from " + a.startDate + " (assigned " +
+                           recovery::localText(a.assignedAt, "%d %b %Y") + ")";
+        ImGui::TextWrapped("%s", line.c_str());
+        recordText(line);
+        if (!a.notes.empty()) ImGui::TextWrapped("Notes: %s", a.notes.c_str());
+    } else {
+        ImGui::TextUnformatted("No program assigned.");
+        recordText("No program assigned.");
+    }
+    drawAssignForm(st, row);
+
+    if (row.activeEpisode) {
+        ImGui::Separator();
+        heading(st, "Ice phase");
+        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+        ImGui::SliderInt("##icehours", &t.iceHours, 24, 72, "%d hours from onset");
+        recordItem("Ice hours");
+        ImGui::SameLine();
+        ImGui::BeginDisabled(t.iceHours == row.activeEpisode->iceHours);
+        if (button("Save ice hours")) {
+            Id pid = row.account.id, eid = row.activeEpisode->id;
+            int h = t.iceHours;
+            t.actions.push_back([pid, eid, h](UiState& s) { setIce(s, pid, eid, h); });
+        }
+        ImGui::EndDisabled();
+    }
+}
+
+void drawPatientProgress(UiState& st, const PatientRow& row) {
+    TherapistUi& t = st.therapist;
+    if (button("< Back to patients")) t.showProgress = false;
+    ImGui::SameLine();
+    ImGui::PushFont(st.fonts.heading);
+    std::string title = "Progress: " + row.account.name;
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::PopFont();
+    recordText(title);
+    ImGui::SameLine();
+    if (button("Save report##progress")) {
+        Id id = row.account.id;
+        auto dir = patientExportDir(st, row);
+        t.actions.push_back([id, dir](UiState& s) { saveReport(s, id, dir); });
+    }
+    if (!t.progressError.empty()) coloured(kRed, "Could not build the progress: " + t.progressError);
+    if (!t.progress) return;
+    drawProgressCharts(st, *t.progress, "patient-charts", "the patient's first camera session");
+}
+
+void drawPatients(UiState& st) {
+    TherapistUi& t = st.therapist;
+    const PatientRow* sel = t.selected ? findRow(t, *t.selected) : nullptr;
+    if (sel && t.showProgress) return drawPatientProgress(st, *sel);
+
+    float W = ImGui::GetContentRegionAvail().x;
+    float gap = 20 * st.dpiScale;
+    ImGui::BeginChild("patient-list", ImVec2(W * 0.57f, 0), false, ImGuiWindowFlags_NavFlattened);
+    std::string count = "Your patients (" + std::to_string(t.patients.size()) + ")";
+    heading(st, count.c_str());
+    ImGui::SameLine();
+    if (button("Add patient")) t.showAddPatient = !t.showAddPatient;
+    if (t.showAddPatient) drawAddPatient(st);
+    drawPatientTable(st);
+    ImGui::EndChild();
+    ImGui::SameLine(0, gap);
+    ImGui::BeginChild("patient-detail", ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
+    if (sel) drawDetail(st, *sel);
+    else ImGui::TextWrapped("Pick a patient to see their program, red flags and progress.");
+    ImGui::EndChild();
+}
+
+void drawTabs(UiState& st) {
+    TherapistUi& t = st.therapist;
+    auto tab = [&](const char* label, TherapistUi::Tab which) {
+        bool on = t.tab == which;
+        ImGui::PushStyleColor(ImGuiCol_Button, on ? IM_COL32(38, 140, 130, 255) : IM_COL32(52, 60, 78, 255));
+        if (button(label)) t.tab = which;
+        ImGui::PopStyleColor();
+    };
+    tab("Patients", TherapistUi::Tab::Patients);
+    ImGui::SameLine();
+    tab("Program builder", TherapistUi::Tab::Builder);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------
+
+void updateTherapist(UiState& st) {
+    TherapistUi& t = st.therapist;
+    if (!st.db || !isTherapist(st)) {
+        if (t.therapistId != 0) resetTherapist(st);
+        return;
+    }
+    if (t.therapistId != st.auth.user->id) {
+        resetTherapist(st);
+        t.therapistId = st.auth.user->id;
+    }
+    if (!t.actions.empty()) {
+        auto actions = std::move(t.actions);
+        t.actions.clear();
+        for (auto& a : actions) a(st);
+        t.loaded = false;  // reload what the actions changed
+    }
+    if (!t.loaded) loadWorkspace(st);
+    updateBuilder(st);
+}
+
+void drawTherapistScreen(UiState& st) {
+    updateTherapist(st);  // harmless when main.cpp already called it this frame
+    TherapistUi& t = st.therapist;
+    screenHeader(st, "Therapist");
+    if (!isTherapist(st)) {
+        ImGui::PushFont(st.fonts.heading);
+        ImGui::TextWrapped("Sign in as a therapist to see your patients and build programs.");
+        ImGui::PopFont();
+        recordText("Sign in as a therapist");
+        return;
+    }
+    if (!st.db) {
+        coloured(kRed, "The database could not be opened: " + (st.dbError.empty() ? std::string("no database") : st.dbError));
+        return;
+    }
+    drawTabs(st);
+    if (!t.notice.empty()) {
+        ImGui::SameLine(0, 30 * st.dpiScale);
+        ImGui::PushStyleColor(ImGuiCol_Text, t.noticeIsError ? kRed : kGreen);
+        ImGui::TextWrapped("%s", t.notice.c_str());
+        ImGui::PopStyleColor();
+        recordText(t.notice);
+    }
+    if (!t.loadError.empty()) coloured(kRed, t.loadError);
+    ImGui::Spacing();
+    if (t.tab == TherapistUi::Tab::Patients) drawPatients(st);
+    else drawProgramBuilder(st);
+}
+
+void resetTherapist(UiState& st) { st.therapist = TherapistUi{}; }
+
+}  // namespace ptcoach::ui
