@@ -5,6 +5,8 @@
 #include <cstdlib>
 
 #include "ptcoach/core/paths.h"
+#include "ptcoach/storage/account_store.h"
+#include "ptcoach/storage/recovery_store.h"
 
 namespace ptcoach::ui {
 
@@ -46,6 +48,7 @@ std::string appUsage() {
            "  --mute                no spoken cues or tones\n"
            "  --list-programs       print the program ids, one per line, and exit\n"
            "  --list-sessions       print your saved sessions, newest first, and exit\n"
+           "  --profile NAME|CODE   the patient --list-sessions, --export-csv and --report are about\n"
            "  --db CONNECTION       the database: a SQLite file (default DATA-DIR/ptcoach.db) or a PostgreSQL\n"
            "                        connection (postgresql://... or 'host=... dbname=...'); also $PTCOACH_DATABASE\n"
            "  --idle-timeout S      sign a patient out after S seconds without input (kiosk default 120)\n"
@@ -147,6 +150,10 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             std::filesystem::path p(*v);
             if (p.extension() != ".pdf") return makeError("--report: '" + *v + "' must end in .pdf");
             o.report = p;
+        } else if (a == "--profile") {
+            auto v = value("NAME");
+            if (!v || v->empty()) return missing(a, "a patient's name or sign-in code");
+            o.profile = *v;
         } else if (a == "--db") {
             auto v = value("CONNECTION");
             if (!v || v->empty()) return missing(a, "a SQLite file or a PostgreSQL connection");
@@ -169,6 +176,25 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
         if (const char* env = std::getenv("PTCOACH_DATABASE"); env && *env) o.database = env;
     if (o.exitAfterVideo && !o.video) return makeError("--exit-after-video needs --video FILE");
     return o;
+}
+
+Expected<storage::Id> headlessPatient(storage::Database& db, const AppOptions& options) {
+    storage::AccountStore acc(db);
+    auto patients = acc.accounts(storage::Role::Patient);
+    if (!patients) return makeError(patients.error().message);
+    if (!options.profile.empty()) {
+        for (const auto& p : *patients)
+            if (p.name == options.profile) return p.id;
+        auto byCode = acc.byCode(options.profile);
+        if (!byCode) return makeError(byCode.error().message);
+        if (*byCode && (*byCode)->role == storage::Role::Patient) return (*byCode)->id;
+        return makeError("--profile: no patient named or with the code '" + options.profile + "'");
+    }
+    if (patients->size() == 1) return patients->front().id;
+    if (patients->empty()) return storage::RecoveryStore(db).ensureDefaultProfile();
+    std::string names;
+    for (const auto& p : *patients) names += (names.empty() ? "" : ", ") + p.name;
+    return makeError("there are several patients (" + names + "): choose one with --profile NAME");
 }
 
 Expected<std::unique_ptr<storage::Database>> openDatabase(const AppOptions& options) {

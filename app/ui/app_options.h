@@ -31,6 +31,7 @@ struct AppOptions {
     bool mute = false;          // --mute: no spoken cues or tones
     std::optional<std::filesystem::path> exportCsv;  // --export-csv DIR: write CSVs, no window
     std::optional<std::filesystem::path> report;     // --report FILE.pdf: write the PDF report, no window
+    std::string profile;        // --profile NAME|CODE: the patient --list-sessions, --export-csv and --report use
     std::string database;       // --db CONNECTION (or $PTCOACH_DATABASE): PostgreSQL or a SQLite file
     std::optional<std::filesystem::path> script;     // --script FILE: scripted input (end-to-end tests)
     std::optional<int> idleTimeoutS;   // --idle-timeout S: sign out after S seconds without input
@@ -44,6 +45,11 @@ const std::vector<std::string>& screenNames();
 Expected<AppOptions> parseAppOptions(int argc, char** argv);
 
 std::string appUsage();
+
+// The patient the headless commands (--list-sessions, --export-csv, --report) are about:
+// --profile (a patient's name or sign-in code), else the only patient (created on first use at
+// home); several patients and no --profile is an error that lists them.
+Expected<storage::Id> headlessPatient(storage::Database& db, const AppOptions& options);
 
 // The database the options name: --db / $PTCOACH_DATABASE, else DATA-DIR/ptcoach.db.
 Expected<std::unique_ptr<storage::Database>> openDatabase(const AppOptions& options);

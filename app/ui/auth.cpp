@@ -102,12 +102,13 @@ void trySignIn(UiState& st) {
     loadAccounts(st);  // lock-outs show in the list
 }
 
-void drawKeypad(UiState& st, float width) {
+void drawKeypad(UiState& st, float width, float bh) {
     AuthUi& a = st.auth;
     float k = st.dpiScale;
     float gap = 10 * k;
-    float bw = (width - 2 * gap) / 3, bh = 54 * k;
+    float bw = (width - 2 * gap) / 3;
     ImGui::PushFont(st.fonts.heading);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 2));  // the label centred in a short key
     const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "Del"};
     for (int i = 0; i < 12; ++i) {
         if (i % 3) ImGui::SameLine(0, gap);
@@ -119,6 +120,7 @@ void drawKeypad(UiState& st, float width) {
             } else if (a.pin.size() < 8) a.pin += key;
         }
     }
+    ImGui::PopStyleVar();
     ImGui::PopFont();
 }
 
@@ -336,7 +338,7 @@ void drawSignIn(UiState& st) {
 
     // Right: the PIN.
     ImGui::SameLine(0, 40 * k);
-    ImGui::BeginChild("pin", ImVec2(rightW, H), false);
+    ImGui::BeginChild("pin", ImVec2(rightW, H), false, ImGuiWindowFlags_NoScrollbar);
     std::string who = "PIN";
     if (a.picked)
         for (const auto& acc : a.accounts)
@@ -359,12 +361,16 @@ void drawSignIn(UiState& st) {
     }
     recordItem("Type PIN");
     ImGui::PopFont();
-    drawKeypad(st, rightW - 8 * k);
-    ImGui::Spacing();
+    // Four keypad rows and the sign-in button share what is left of the height.
+    float spacing = ImGui::GetStyle().ItemSpacing.y;
+    float bh = std::min(64 * k, (ImGui::GetContentRegionAvail().y - 5 * spacing - 12 * k) / 5);
+    drawKeypad(st, rightW - 8 * k, bh);
     ImGui::PushFont(st.fonts.heading);
     bool ready = (a.byCode ? !a.code.empty() : a.picked.has_value()) && a.pin.size() >= 4;
     ImGui::BeginDisabled(!ready);
-    if (button("Sign in", ImVec2(rightW - 8 * k, 60 * k))) trySignIn(st);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 2));
+    if (button("Sign in", ImVec2(rightW - 8 * k, bh))) trySignIn(st);
+    ImGui::PopStyleVar();
     ImGui::EndDisabled();
     ImGui::PopFont();
     if (!a.message.empty()) {

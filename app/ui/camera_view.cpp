@@ -19,8 +19,17 @@ void releaseCamera(UiState& state) {
     state.camera.framesShown = 0;
 }
 
+// The camera runs (and shows it is on) only while it is needed: the camera check (not on a kiosk)
+// and a guided session from its check-in to its last question, not its summary or the picker.
+bool cameraWanted(const UiState& st) {
+    if (st.screen == Screen::Camera) return !st.options.kiosk;
+    if (st.screen != Screen::Session || !st.session.session) return false;
+    engine::Stage stage = st.session.session->stage();
+    return stage != engine::Stage::Summary && stage != engine::Stage::Stopped;
+}
+
 void updateCamera(UiState& state) {
-    if (!screenUsesCamera(state.screen)) {
+    if (!cameraWanted(state)) {
         if (state.camera.worker) releaseCamera(state);
         return;
     }
@@ -84,7 +93,7 @@ void updateCamera(UiState& state) {
 }
 
 bool cameraSettled(const UiState& state) {
-    if (!screenUsesCamera(state.screen)) return true;
+    if (!cameraWanted(state)) return true;
     if (!state.camera.worker) return false;
     auto s = state.camera.worker->state();
     return state.camera.framesShown > 0 || s == vision::WorkerState::Failed || s == vision::WorkerState::Ended;

@@ -24,7 +24,7 @@ using namespace ptcoach::ui;
 
 namespace {
 
-void applyTheme(float scale) {
+void applyTheme(float scale, bool touch) {
     ImGuiStyle& s = ImGui::GetStyle();
     ImGui::StyleColorsDark(&s);
     s.WindowRounding = 0;
@@ -33,6 +33,13 @@ void applyTheme(float scale) {
     s.WindowPadding = ImVec2(32, 24);
     s.FramePadding = ImVec2(14, 8);
     s.ItemSpacing = ImVec2(12, 10);
+    if (touch) {
+        // A kiosk's touch screen: bigger targets, and a finger's imprecision forgiven.
+        s.FramePadding = ImVec2(20, 14);
+        s.ItemSpacing = ImVec2(16, 14);
+        s.TouchExtraPadding = ImVec2(6, 6);
+        s.ScrollbarSize = 28;
+    }
     ImVec4* c = s.Colors;
     c[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.14f, 1.0f);
     c[ImGuiCol_Button] = ImVec4(0.15f, 0.45f, 0.43f, 1.0f);
@@ -176,7 +183,8 @@ int main(int argc, char** argv) {
     int winW = 0, winH = 0;
     SDL_GetWindowSize(window, &winW, &winH);
     st.dpiScale = std::clamp(winH / 720.0f, 0.75f, 3.0f);
-    applyTheme(st.dpiScale);
+    if (st.options.kiosk) st.dpiScale *= 1.1f;  // larger type on a kiosk, read from further away
+    applyTheme(st.dpiScale, st.options.kiosk);
     st.fonts = loadFonts(st.dpiScale);
     ImGui_ImplSDL2_InitForOpenGL(window, gl);
     ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -207,6 +215,7 @@ int main(int argc, char** argv) {
             continue;
         }
         updateAuth(st);      // sign-in needed? idle or away: sign out (saving everything)
+        updateTherapist(st);  // the therapist workspace's recorded actions
         updateCamera(st);
         updateSession(st);  // camera frames into the guided session, its clock, cues, saving
         updateRecovery(st);  // timers ending, reminders, recorded recovery actions

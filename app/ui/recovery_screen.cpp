@@ -586,7 +586,7 @@ int runRecoveryExports(const AppOptions& o) {
         return 1;
     }
     RecoveryStore store(**db);
-    auto pid = store.ensureDefaultProfile();
+    auto pid = headlessPatient(**db, o);
     if (!pid) {
         std::cerr << "ptcoach: " << pid.error().message << "\n";
         return 1;

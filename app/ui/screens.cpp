@@ -185,9 +185,10 @@ void drawUi(UiState& st) {
         ImDrawList* fg = ImGui::GetForegroundDrawList();
         const char* label = "CAMERA ON";
         ImVec2 ts = ImGui::CalcTextSize(label);
-        // Bottom right, clear of every screen's header.
-        ImVec2 p1(vp->WorkPos.x + vp->WorkSize.x - 8 * k, vp->WorkPos.y + vp->WorkSize.y - 8 * k);
-        ImVec2 p0(p1.x - ts.x - 48 * k, p1.y - ts.y - 12 * k);
+        // Top centre, in the header row (titles are on the left, buttons on the right).
+        float w = ts.x + 48 * k;
+        ImVec2 p0(vp->WorkPos.x + vp->WorkSize.x * 0.62f - w * 0.5f, vp->WorkPos.y + 10 * k);
+        ImVec2 p1(p0.x + w, p0.y + ts.y + 12 * k);
         fg->AddRectFilled(p0, p1, IM_COL32(120, 20, 20, 230), 8 * k);
         fg->AddCircleFilled(ImVec2(p0.x + 18 * k, (p0.y + p1.y) * 0.5f), 7 * k, IM_COL32(255, 60, 60, 255));
         fg->AddText(ImVec2(p0.x + 34 * k, p0.y + 6 * k), IM_COL32(255, 255, 255, 255), label);

@@ -179,6 +179,10 @@ void drawCheckIn(UiState& st, engine::Session& s) {
     if (ImGui::GetFrameCount() < 3) ImGui::SetItemDefaultFocus();
     ImGui::Spacing();
     ImGui::TextUnformatted("Any of these today?");
+    // The questions scroll; the buttons below stay on screen.
+    float buttonsH = ImGui::GetFrameHeightWithSpacing() * 1.6f + (su.formError.empty() ? 0 : 40 * st.dpiScale);
+    ImGui::BeginChild("questions", ImVec2(0, std::max(120.0f, ImGui::GetContentRegionAvail().y - buttonsH)), false,
+                      ImGuiWindowFlags_NavFlattened);
     const auto& qs = engine::checkInRedFlagQuestions();
     if (ImGui::BeginTable("flags", 2, ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn("question", ImGuiTableColumnFlags_WidthStretch, 4.0f);
@@ -202,6 +206,7 @@ void drawCheckIn(UiState& st, engine::Session& s) {
         }
         ImGui::EndTable();
     }
+    ImGui::EndChild();
     if (button("None of these")) su.act(SessionAction::AllNo);
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kTeal));
@@ -405,6 +410,9 @@ void drawPainAfter(UiState& st, engine::Session& s) {
 void drawSummary(UiState& st, engine::Session& s) {
     SessionUi& su = st.session;
     engine::SessionSummary sum = s.summary();
+    recordText(su.saved ? "Session saved" : su.saveError.empty() ? "Session summary" : "Session not saved");
+    for (const auto& e : sum.exercises)
+        recordText(e.exerciseId + ": " + std::to_string(e.repsDone) + " of " + std::to_string(e.repsPlanned) + " reps");
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p = ImGui::GetCursorScreenPos();
     float r = 34 * st.dpiScale;

@@ -506,13 +506,12 @@ int printSessionHistory(const AppOptions& options) {
         std::cerr << "ptcoach: " << db.error().message << "\n";
         return 1;
     }
-    auto profile = storage::findPatientProfile(**db);
+    auto profile = headlessPatient(**db, options);
     if (!profile) {
         std::cerr << "ptcoach: " << profile.error().message << "\n";
         return 1;
     }
-    if (!*profile) return 0;
-    auto list = storage::listSessions(**db, **profile, 0);
+    auto list = storage::listSessions(**db, *profile, 0);
     if (!list) {
         std::cerr << "ptcoach: " << list.error().message << "\n";
         return 1;

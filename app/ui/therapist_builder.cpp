@@ -105,6 +105,16 @@ bool looksLikeAssignment(const fs::path& file) {
            doc["format"] == engine::kAssignmentFormat;
 }
 
+// A program whose id is a shipped program's is taken in as a copy (the shipped one stays as shipped).
+engine::ProgramDraft importedDraft(const engine::ProgramDefinition& p, const engine::Library& lib) {
+    auto d = engine::fromProgram(p);
+    if (lib.program(p.id)) {
+        d.id.clear();
+        d.title = p.title + " (imported)";
+    }
+    return d;
+}
+
 void importFile(UiState& st, std::string path) {
     TherapistUi& t = st.therapist;
     BuilderUi& b = t.builder;
@@ -127,7 +137,7 @@ void importFile(UiState& st, std::string path) {
             setNotice(t, "Import failed: see the errors below.", true);
             return;
         }
-        auto draft = engine::fromProgram(a->program);
+        auto draft = importedDraft(a->program, lib);
         openDraft(st, std::move(draft), "imported from the assignment " + file.filename().string());
         setText(t.assign.startDate, a->startDate);
         setText(t.assign.notes, a->notes);
@@ -141,7 +151,7 @@ void importFile(UiState& st, std::string path) {
         setNotice(t, "Import failed: see the errors below.", true);
         return;
     }
-    openDraft(st, engine::fromProgram(*p), "imported from " + file.filename().string());
+    openDraft(st, importedDraft(*p, lib), "imported from " + file.filename().string());
     setNotice(t, "Imported " + p->title + ": check it and press Save program.", false);
 }
 
@@ -184,7 +194,10 @@ void drawToolbar(UiState& st) {
     TherapistUi& t = st.therapist;
     BuilderUi& b = t.builder;
     float k = st.dpiScale;
-    if (button("New program")) openDraft(st, newDraft(), "new");
+    if (button("New program")) {
+        openDraft(st, newDraft(), "new");
+        t.notice.clear();
+    }
     if (b.open) {
         ImGui::SameLine();
         if (button("Open another program")) b.open = false;
@@ -246,18 +259,16 @@ void drawItems(UiState& st, int si) {
         return;
     }
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("items", 9, flags)) return;
+    if (!ImGui::BeginTable("items", 7, flags)) return;
     float k = st.dpiScale;
-    float num = 62 * k;
+    float num = 56 * k;
     ImGui::TableSetupColumn("Exercise", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn("Sets", 0, num);
-    ImGui::TableSetupColumn("Reps", 0, num);
-    ImGui::TableSetupColumn("Hold s", 0, num);
+    ImGui::TableSetupColumn("Dose", 0, num + 70 * k);
     ImGui::TableSetupColumn("Rest s", 0, num);
-    ImGui::TableSetupColumn("Time s", 0, num);
-    ImGui::TableSetupColumn("Sides", 0, 110 * k);
-    ImGui::TableSetupColumn("Notes", 0, 150 * k);
-    ImGui::TableSetupColumn("", 0, 90 * k);
+    ImGui::TableSetupColumn("Sides", 0, 100 * k);
+    ImGui::TableSetupColumn("Notes", 0, 120 * k);
+    ImGui::TableSetupColumn("", 0, 112 * k);
     ImGui::TableHeadersRow();
     int remove = -1, up = -1;
     for (size_t ii = 0; ii < s.items.size(); ++ii) {
@@ -272,23 +283,26 @@ void drawItems(UiState& st, int si) {
         if (hasProblem(b, si, i)) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRed), "%d. %s", i + 1, title.c_str());
         else ImGui::Text("%d. %s", i + 1, title.c_str());
         recordText("Item " + std::to_string(i + 1) + ": " + title);
-        auto numberField = [&](const char* id, int* v, bool used) {
-            ImGui::TableNextColumn();
-            if (!used) {
-                ImGui::TextDisabled("-");
-                return;
-            }
-            ImGui::SetNextItemWidth(-1);
+        auto numberField = [&](const char* id, int* v, const char* unit) {
+            ImGui::SetNextItemWidth(num);
             ImGui::InputInt(id, v, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
             *v = std::max(0, *v);
             recordItem((std::string(id + 2) + " " + std::to_string(i + 1)).c_str());
+            if (unit) {
+                ImGui::SameLine(0, 6 * k);
+                ImGui::TextUnformatted(unit);
+            }
         };
+        // Only the dose field the exercise's kind has: reps, a hold or a time.
         ExerciseKind kind = ex ? ex->kind : ExerciseKind::Reps;
-        numberField("##Sets", &it.sets, true);
-        numberField("##Reps", &it.reps, kind == ExerciseKind::Reps);
-        numberField("##Hold", &it.holdS, kind == ExerciseKind::Hold || kind == ExerciseKind::Posture);
-        numberField("##Rest", &it.restS, true);
-        numberField("##Time", &it.durationS, kind == ExerciseKind::Timed);
+        ImGui::TableNextColumn();
+        numberField("##Sets", &it.sets, nullptr);
+        ImGui::TableNextColumn();
+        if (kind == ExerciseKind::Reps) numberField("##Reps", &it.reps, "reps");
+        else if (kind == ExerciseKind::Timed) numberField("##Time", &it.durationS, "s");
+        else numberField("##Hold", &it.holdS, "s hold");
+        ImGui::TableNextColumn();
+        numberField("##Rest", &it.restS, nullptr);
         ImGui::TableNextColumn();
         if (ex) {
             auto sides = engine::allowedSides(*ex);
@@ -310,8 +324,10 @@ void drawItems(UiState& st, int si) {
         inputString("##notes", it.notes);
         recordItem(("Notes " + std::to_string(i + 1)).c_str());
         ImGui::TableNextColumn();
-        if (i > 0 && button("Up")) up = i;
-        if (i > 0) ImGui::SameLine();
+        ImGui::BeginDisabled(i == 0);
+        if (button("Up")) up = i;
+        ImGui::EndDisabled();
+        ImGui::SameLine();
         if (button("X")) remove = i;
         ImGui::PopID();
     }
@@ -388,7 +404,7 @@ void drawProgression(UiState& st) {
     if (!d.progression.empty() &&
         ImGui::BeginTable("progression", 6, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
         float num = 90 * k;
-        ImGui::TableSetupColumn("From week", 0, num);
+        ImGui::TableSetupColumn("From week", 0, num * 1.3f);
         ImGui::TableSetupColumn("Sets +", 0, num);
         ImGui::TableSetupColumn("Reps +", 0, num);
         ImGui::TableSetupColumn("Hold s +", 0, num);
@@ -436,7 +452,7 @@ void drawProgramFields(UiState& st) {
         auto at = std::find(phases.begin(), phases.end(), d.phase);
         d.phase = at == phases.end() || at + 1 == phases.end() ? phases.front() : *(at + 1);
     }
-    ImGui::SetNextItemWidth(380 * k);
+    ImGui::SetNextItemWidth(260 * k);
     inputString("Id (optional)##prog", d.id, ImGuiInputTextFlags_CharsNoBlank | ImGuiInputTextFlags_AutoSelectAll);
     recordItem("Id");
     if (d.phase != "any") {
@@ -484,7 +500,8 @@ void drawLibrary(UiState& st) {
     }
     ImGui::SetNextItemWidth(-1);
     ImGui::InputTextWithHint("##filter", "Find an exercise", b.filter.data(), b.filter.capacity() + 1,
-                             ImGuiInputTextFlags_CallbackResize, resizeString, &b.filter);
+                             ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_AutoSelectAll, resizeString,
+                             &b.filter);
     recordItem("Find an exercise");
     std::string f = b.filter;
     std::transform(f.begin(), f.end(), f.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -571,7 +588,7 @@ void drawProgramBuilder(UiState& st) {
     ImGui::TextDisabled("Draft: %s", b.origin.c_str());
     float W = ImGui::GetContentRegionAvail().x;
     float gap = 20 * st.dpiScale;
-    ImGui::BeginChild("draft", ImVec2(W * 0.66f, 0), false, ImGuiWindowFlags_NavFlattened);
+    ImGui::BeginChild("draft", ImVec2(W * 0.70f, 0), false, ImGuiWindowFlags_NavFlattened);
     switch (b.page) {
     case BuilderUi::Page::Program: drawProgramFields(st); break;
     case BuilderUi::Page::Sessions: drawSessions(st); break;

@@ -57,6 +57,8 @@ bool shows(const UiRecorder& r, const std::string& text) {
 }
 
 int keyIndex(const std::string& name) {
+    if (name.rfind("Ctrl+", 0) == 0 && name.size() == 6 && name[5] >= 'A' && name[5] <= 'Z')
+        return SDL_SCANCODE_A + (name[5] - 'A');
     if (name == "Enter") return SDL_SCANCODE_RETURN;
     if (name == "Escape") return SDL_SCANCODE_ESCAPE;
     if (name == "Tab") return SDL_SCANCODE_TAB;
@@ -113,7 +115,7 @@ Expected<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file) 
         }
         if (s.verb == "key" && keyIndex(s.arg) < 0)
             return makeError(file.string() + ":" + std::to_string(n) + ": unknown key '" + s.arg +
-                             "' (Enter, Escape, Tab, Backspace)");
+                             "' (Enter, Escape, Tab, Backspace, Ctrl+A..Ctrl+Z)");
         steps.push_back(std::move(s));
     }
     return steps;
@@ -192,13 +194,16 @@ void runScript(UiState& st) {
         }
         if (s.verb == "key") {
             int k = keyIndex(s.arg);
+            bool ctrl = s.arg.rfind("Ctrl+", 0) == 0;
             if (sc.stage == 0) {
                 noteActivity(st);
+                if (ctrl) io.KeyCtrl = true;
                 io.KeysDown[k] = true;
                 sc.stage = 1;
                 return;
             }
             io.KeysDown[k] = false;
+            if (ctrl) io.KeyCtrl = false;
             next();
             return;
         }

@@ -21,6 +21,8 @@ std::string visibleLabel(const char* label) {
 }  // namespace
 
 void recordItem(const char* label) {
+    // Only what a person could click: not scrolled out of view or clipped away.
+    if (!ImGui::IsItemVisible()) return;
     if (UiRecorder* r = recorder())
         r->items.push_back({visibleLabel(label), label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
 }

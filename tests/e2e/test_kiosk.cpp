@@ -115,3 +115,168 @@ sleep 5
     std::string log = slurp(dir / "leave.log");
     CHECK(log.find("script failed") == std::string::npos);
 }
+
+TEST_CASE("clinic: a therapist builds and assigns a program, a patient does it at the kiosk and is signed out on "
+          "idle, the next patient sees none of it, the therapist sees the result") {
+    fs::path video = ptcoach::test::sharedDir() / "data" / "videos" / "standing_curl_side.mp4";
+    if (!fs::exists(video)) PTCOACH_SKIP("shared data absent: " << video);
+    if (!fs::exists(ptcoach::modelDir() / "pose_landmark_lite.tflite"))
+        PTCOACH_SKIP("models absent in " << ptcoach::modelDir() << " (run ./setup.sh)");
+    auto dir = ptcoach::test::scratchDir("e2e_clinic_day");
+    std::string data = "--data-dir '" + (dir / "data").string() + "'";
+    auto file = [&](const char* name) { return (dir / name).string(); };
+
+    // The clinic sets up its kiosk: the first therapist account.
+    REQUIRE(runScript(dir, "setup", std::string(kSetupTherapist) + "quit\n", "--kiosk " + data) == 0);
+
+    // At the therapist's desk: two patients, a program built from the library, assigned to Ana.
+    std::string build = std::string(kTherapistSignIn) + R"(
+click Therapist
+wait-for Add patient
+click Add patient
+click Name
+type Ana Silva
+click PIN
+type 1357
+click Sign-in code
+type ANA001
+click Create patient
+wait-for Added Ana Silva
+click Add patient
+click Name
+type Ben Okafor
+click PIN
+type 8642
+click Sign-in code
+type BEN002
+click Create patient
+wait-for Added Ben Okafor
+click Program builder
+click New program
+click Title
+type Curl check
+click Summary
+type Three curls with a straight back
+click 2. Sessions
+click Find an exercise
+type curl
+click Add Standing arm curl
+click Sets 1
+key Ctrl+A
+type 1
+click Reps 1
+key Ctrl+A
+type 3
+click 3. Week and progression
+click Tue
+click Thu
+click Sat
+click Sun
+click Save program
+wait-for Saved Curl check
+click Patients
+click Ana Silva
+click Curl check (saved)
+click Assign program
+wait-for Assigned Curl check
+quit
+)";
+    int rc = runScript(dir, "build", build, data);
+    INFO(slurp(dir / "build.log"));
+    REQUIRE(rc == 0);
+    // The builder saved a valid program file too.
+    std::string programFile = slurp(dir / "data" / "programs" / "curl_check.json");
+    CHECK(programFile.find("\"standing_curl\"") != std::string::npos);
+    CHECK(programFile.find("\"reps\": 3") != std::string::npos);
+
+    // At the kiosk: Ana does her session (the recorded video stands in for her in front of the
+    // camera), then walks away; the kiosk signs her out. Ben signs in with his code.
+    std::string kiosk = R"(
+wait-for Ana Silva
+click Ana Silva
+click 1
+click 3
+click 5
+click 7
+click Sign in
+wait-for Signed in: Ana Silva
+click Guided session
+wait-for Start the session
+expect-text Camera on
+click 3
+click None of these
+click Start the session
+wait-for See my summary 150
+click 2
+click See my summary
+wait-for Session saved
+expect-text standing_curl: 3 of 3 reps
+expect-no-text Camera on
+screenshot )" + file("summary.png") + R"(
+sleep 8
+wait-for signed out after a while without activity
+expect-no-text Ana Silva:
+expect-no-text Signed in
+screenshot )" + file("signed_out.png") + R"(
+click I have a sign-in code
+click Code
+type ben002
+click Type PIN
+type 8642
+click Sign in
+wait-for Signed in: Ben Okafor
+expect-no-text Ana
+click Progress
+sleep 1
+dump )" + file("ben_progress.txt") + R"(
+click < Home
+click Guided session
+sleep 1
+dump )" + file("ben_session.txt") + R"(
+quit
+)";
+    rc = runScript(dir, "kiosk", kiosk,
+                   "--kiosk --pose-model lite --idle-timeout 6 --video '" + video.string() + "' " + data);
+    INFO(slurp(dir / "kiosk.log"));
+    REQUIRE(rc == 0);
+    CHECK(imageNotBlank(dir / "summary.png"));
+    CHECK(imageNotBlank(dir / "signed_out.png"));
+    for (const char* f : {"ben_progress.txt", "ben_session.txt"}) {
+        std::string seen = slurp(dir / f);
+        INFO(f << ":\n" << seen);
+        bool benSignedIn = seen.find("Signed in: Ben Okafor") != std::string::npos;
+        if (std::string(f) == "ben_progress.txt") CHECK(benSignedIn);
+        CHECK(seen.find("Ana") == std::string::npos);
+        CHECK(seen.find("curl_check") == std::string::npos);
+    }
+
+    // What was saved, per patient.
+    REQUIRE(run(app() + " " + data + " --list-sessions --profile 'Ana Silva' > '" + file("ana.txt") + "' 2>&1") == 0);
+    REQUIRE(run(app() + " " + data + " --list-sessions --profile BEN002 > '" + file("ben.txt") + "' 2>&1") == 0);
+    std::string ana = slurp(dir / "ana.txt");
+    INFO(ana);
+    CHECK(ana.find("curl_check") != std::string::npos);
+    CHECK(ana.find("standing_curl=3/3") != std::string::npos);
+    CHECK(slurp(dir / "ben.txt").empty());
+
+    // Back at the desk: the therapist sees Ana's session.
+    std::string review = std::string(kTherapistSignIn) + R"(
+click Therapist
+wait-for Ana Silva: last session
+dump )" + file("therapist.txt") + R"(
+click Ana Silva
+click View progress
+wait-for Progress: Ana Silva
+screenshot )" + file("ana_progress.png") + R"(
+quit
+)";
+    rc = runScript(dir, "review", review, data);
+    INFO(slurp(dir / "review.log"));
+    REQUIRE(rc == 0);
+    std::string therapist = slurp(dir / "therapist.txt");
+    INFO(therapist);
+    CHECK(therapist.find("Ana Silva: last session never") == std::string::npos);
+    CHECK(therapist.find("Ana Silva: last session ") != std::string::npos);
+    CHECK(therapist.find("Ben Okafor: last session never") != std::string::npos);
+    CHECK(imageNotBlank(dir / "ana_progress.png"));
+}
