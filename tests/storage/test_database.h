@@ -70,8 +70,11 @@ inline std::string pgRun(const std::string& conninfo, const std::string& sql) {
 // A fresh, empty database for one test, opened as often as the test likes.
 class TestDatabase {
 public:
-    explicit TestDatabase(const std::string& name) : m_dir(scratchDir((onPostgres() ? "pg_" : "") + name)) {
-        if (!onPostgres()) {
+    enum class Use { Configured, PostgreSQL };
+    // Use::PostgreSQL: whatever PTCOACH_TEST_BACKEND says (for the PostgreSQL-only tests).
+    explicit TestDatabase(const std::string& name, Use use = Use::Configured)
+        : m_dir(scratchDir((use == Use::PostgreSQL || onPostgres() ? "pg_" : "") + name)) {
+        if (use == Use::Configured && !onPostgres()) {
             m_connection = "sqlite:" + (m_dir / "ptcoach.db").string();
             return;
         }

@@ -125,7 +125,7 @@ TEST_CASE("statements bind in order, read NULLs, and report errors", "[storage]"
     CHECK(ins2.step() == Statement::Step::Done);
 
     Statement sel = db->prepare("SELECT count(*), COALESCE(SUM(sets_done), 0), CAST(? AS INTEGER) FROM exercise_results "
-                                "WHERE /* a ? in a comment */ exercise_id LIKE ? ");
+                                "WHERE /* a ? in a comment */ exercise_id LIKE ? AND side <> 'who''s? -- me?' -- a ?\n");
     sel.bind(std::string("42")).bind("it%");
     REQUIRE(sel.step() == Statement::Step::Row);
     CHECK(sel.i64(0) == 1);

@@ -1,5 +1,5 @@
 // PostgreSQL only (hidden tag [.pg]: run by CTest as "storage-pg: ..." against the fixture
-// server): connection errors that name the server and never the password, a schema from a newer
+// server, whatever PTCOACH_TEST_BACKEND says): connection errors that name the server and never the password, a schema from a newer
 // PT Coach refused, an old schema migrated forward, a dropped connection recovered.
 #include <libpq-fe.h>
 
@@ -76,7 +76,7 @@ TEST_CASE("a wrong password or database name is reported as such, without the pa
     CHECK_THAT(missing.error().message, Catch::Contains("no_such_clinic") && Catch::Contains("does not exist") &&
                                             !Catch::Contains(conninfoValue(server, "password")));
     // describe() of a working connection names the server, never the password.
-    TestDatabase t("pg_describe");
+    TestDatabase t("pg_describe", TestDatabase::Use::PostgreSQL);
     auto db = t.open();
     CHECK(db->backend() == Backend::PostgreSQL);
     CHECK_THAT(db->describe(), Catch::Contains(host + ":" + port) && Catch::Contains(dbname) &&
@@ -85,7 +85,7 @@ TEST_CASE("a wrong password or database name is reported as such, without the pa
 }
 
 TEST_CASE("a PostgreSQL schema from a newer PT Coach is refused and left untouched", "[.][storage][pg]") {
-    TestDatabase t("pg_newer");
+    TestDatabase t("pg_newer", TestDatabase::Use::PostgreSQL);
     { t.open(); }
     std::string s = t.schema();
     REQUIRE(pgRun(t.server(), "UPDATE " + s + ".schema_version SET version = 999; CREATE TABLE " + s +
@@ -104,7 +104,7 @@ TEST_CASE("a PostgreSQL schema from a newer PT Coach is refused and left untouch
 }
 
 TEST_CASE("a version 1 PostgreSQL schema is migrated forward with its data kept", "[.][storage][pg]") {
-    TestDatabase t("pg_migrate");
+    TestDatabase t("pg_migrate", TestDatabase::Use::PostgreSQL);
     std::string s = t.schema();
     // What version 1 of PT Coach wrote on PostgreSQL.
     REQUIRE(pgRun(t.server(),
@@ -133,7 +133,7 @@ TEST_CASE("a version 1 PostgreSQL schema is migrated forward with its data kept"
 }
 
 TEST_CASE("a dropped PostgreSQL connection is reported, then reconnected", "[.][storage][pg]") {
-    TestDatabase t("pg_reconnect");
+    TestDatabase t("pg_reconnect", TestDatabase::Use::PostgreSQL);
     auto db = t.open();
     REQUIRE(db->setSetting("a", "1").ok());
     std::int64_t backendPid = queryInt(*db, "SELECT pg_backend_pid()");
@@ -153,7 +153,7 @@ TEST_CASE("a dropped PostgreSQL connection is reported, then reconnected", "[.][
 TEST_CASE("conflicting PostgreSQL transactions are retried, not lost", "[.][storage][pg]") {
     // Two connections increment one counter in read-modify-write transactions, interleaved so that
     // each conflicts with the other; SERIALIZABLE aborts one and Database::transaction re-runs it.
-    TestDatabase t("pg_retry");
+    TestDatabase t("pg_retry", TestDatabase::Use::PostgreSQL);
     auto a = t.open();
     auto b = t.open();
     REQUIRE(a->setSetting("counter", "0").ok());

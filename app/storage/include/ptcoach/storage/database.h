@@ -3,9 +3,25 @@
 // server), chosen by a connection setting, with the same schema migrations and the same SQL.
 //
 // SQL is written once, SQLite-flavoured with '?' placeholders; the PostgreSQL backend numbers the
-// placeholders ($1, $2, ...) and translates the migrations' column types. New rows report their id
-// with "RETURNING id" (both backends). Every write runs in a transaction; a corrupt file, a server
-// that cannot be reached or a schema written by a newer PT Coach is reported and never touched.
+// placeholders ($1, $2, ...) and translates the migrations' column types. Every write runs in a
+// transaction; a corrupt file, a server that cannot be reached or a schema written by a newer
+// PT Coach is reported and never touched.
+//
+// SQL that works on both:
+// - New rows report their id with "INSERT ... RETURNING id" (step() gives a Row, then Done);
+//   "did the UPDATE/DELETE change a row" is "... RETURNING id" too (Row: yes, Done: no).
+// - Bind exactly as many values as there are '?' (PostgreSQL refuses extra ones). Values go to
+//   PostgreSQL as text and take the type of what they meet (a column, a comparison); where
+//   nothing tells the type ("? IS NULL", "SELECT ?"), write CAST(? AS INTEGER) / CAST(? AS TEXT).
+// - Fine: ON CONFLICT(...) DO UPDATE SET x = excluded.x, COALESCE, CAST(x AS INTEGER), LIMIT ?
+//   (a positive number: no LIMIT -1), count(*), SUM (read it with i64/i32), lower()/upper().
+//   Not: SQLite functions (strftime, julianday, json_each, ifnull, group_concat, printf),
+//   INSERT OR REPLACE/IGNORE, last_insert_rowid(), changes(). Parse JSON in C++ (nlohmann).
+// - Booleans are INTEGER 0/1 columns (bind(bool), flag()); times are ISO 8601 UTC text
+//   (bind(TimePoint), time()), so text comparison orders them.
+// - PostgreSQL reports bad SQL when the statement runs: ok() is true there and the error comes
+//   from step() / error(). A statement error inside transaction() must be returned from the body
+//   (PostgreSQL aborts the transaction, and a serialization failure is retried).
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
