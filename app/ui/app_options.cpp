@@ -48,6 +48,7 @@ std::string appUsage() {
            "  --mute                no spoken cues or tones\n"
            "  --list-programs       print the program ids, one per line, and exit\n"
            "  --list-sessions       print your saved sessions, newest first, and exit\n"
+           "  --import FILE         take in an assignment or program file from your therapist, exit\n"
            "  --profile NAME|CODE   the patient --list-sessions, --export-csv and --report are about\n"
            "  --db CONNECTION       the database: a SQLite file (default DATA-DIR/ptcoach.db) or a PostgreSQL\n"
            "                        connection (postgresql://... or 'host=... dbname=...'); also $PTCOACH_DATABASE\n"
@@ -150,6 +151,10 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             std::filesystem::path p(*v);
             if (p.extension() != ".pdf") return makeError("--report: '" + *v + "' must end in .pdf");
             o.report = p;
+        } else if (a == "--import") {
+            auto v = value("FILE");
+            if (!v || v->empty()) return missing(a, "an assignment or program file");
+            o.importFile = *v;
         } else if (a == "--profile") {
             auto v = value("NAME");
             if (!v || v->empty()) return missing(a, "a patient's name or sign-in code");

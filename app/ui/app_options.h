@@ -31,6 +31,7 @@ struct AppOptions {
     bool mute = false;          // --mute: no spoken cues or tones
     std::optional<std::filesystem::path> exportCsv;  // --export-csv DIR: write CSVs, no window
     std::optional<std::filesystem::path> report;     // --report FILE.pdf: write the PDF report, no window
+    std::optional<std::filesystem::path> importFile;  // --import FILE: take in a therapist's program, no window
     std::string profile;        // --profile NAME|CODE: the patient --list-sessions, --export-csv and --report use
     std::string database;       // --db CONNECTION (or $PTCOACH_DATABASE): PostgreSQL or a SQLite file
     std::optional<std::filesystem::path> script;     // --script FILE: scripted input (end-to-end tests)

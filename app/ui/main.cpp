@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app_options.h"
+#include "patient_import.h"
 #include "ptcoach/core/paths.h"
 #include "ui_state.h"
 
@@ -121,6 +122,7 @@ int main(int argc, char** argv) {
     if (st.options.listSessions) return printSessionHistory(st.options);
     // Headless exports: no display needed.
     if (st.options.exportCsv || st.options.report) return runRecoveryExports(st.options);
+    if (st.options.importFile) return runImport(st.options);
 
     auto db = openDatabase(st.options);
     if (db) st.db = std::move(db).value();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "demo_figure.h"
+#include "patient_import.h"
 #include "ptcoach/engine/program.h"
 #include "session_ui.h"
 #include "ui_state.h"
@@ -187,6 +188,35 @@ void drawPrograms(UiState& st) {
     if (button(su.programs.showLibrary ? "Programs" : "Exercise library")) su.programs.showLibrary = !su.programs.showLibrary;
     ImGui::SameLine();
     ImGui::TextDisabled("%zu programs, %zu exercises", su.library.programs.size(), su.library.exercises.size());
+    // A patient at home takes in the file their therapist gave them (not on a shared kiosk, whose
+    // programs come from the clinic's database).
+    if (currentPatient(st) && !st.options.kiosk && st.db) {
+        ProgramsView& v = su.programs;
+        ImGui::SameLine(0, 30 * st.dpiScale);
+        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 260 * st.dpiScale);
+        ImGui::InputTextWithHint("##importpath", "File from your therapist (assignment or program)", v.importPath.data(),
+                                 v.importPath.size());
+        recordItem("File from your therapist");
+        ImGui::SameLine();
+        if (button("Take in this program")) {
+            auto r = importForPatient(*st.db, *currentPatient(st), v.importPath.data(), su.library.exercises);
+            v.importOk = static_cast<bool>(r);
+            v.importMessage = r ? *r : r.error().message;
+            if (r) {
+                // The session picks the new assignment up from the database.
+                su.programId.clear();
+                su.session.reset();
+                su.planError.clear();
+                su.restDay = false;
+            }
+        }
+        if (!v.importMessage.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, v.importOk ? kGreen : kRed);
+            ImGui::TextWrapped("%s", v.importMessage.c_str());
+            ImGui::PopStyleColor();
+            recordText(v.importMessage);
+        }
+    }
     if (su.programs.showLibrary) drawLibrary(st);
     else drawProgramList(st);
 }

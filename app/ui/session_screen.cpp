@@ -144,6 +144,7 @@ void header(UiState& st, const std::string& title) {
     ImGui::PushFont(st.fonts.heading);
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopFont();
+    recordText(title);
     std::string mute = su.muted ? "Sound off  (M)" : "Sound on  (M)";
     float w = ImGui::CalcTextSize(mute.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);

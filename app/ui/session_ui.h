@@ -1,6 +1,7 @@
 #pragma once
 // The guided session and the programs screens: their UI state (one member of UiState), the queue
 // of landmark frames from the camera worker, and their per-frame update and draw functions.
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -46,6 +47,9 @@ enum class SessionAction {
 };
 
 struct ProgramsView {
+    std::array<char, 512> importPath{};  // a file from the therapist
+    std::string importMessage;
+    bool importOk = false;
     int selectedProgram = 0;
     int selectedExercise = 0;
     bool showLibrary = false;  // the exercise library instead of the programs

@@ -280,3 +280,103 @@ quit
     CHECK(therapist.find("Ben Okafor: last session never") != std::string::npos);
     CHECK(imageNotBlank(dir / "ana_progress.png"));
 }
+
+TEST_CASE("home: a patient takes in the assignment file from their therapist; a broken file is a clear error") {
+    auto dir = ptcoach::test::scratchDir("e2e_home_import");
+    std::string data = "--data-dir '" + (dir / "data").string() + "'";
+    // What the therapist's "Export assignment" writes (format: programs/README.md).
+    write(dir / "from_clinic.json", R"({
+  "format": "ptcoach-assignment",
+  "version": 1,
+  "patient": {"name": "Me", "code": "ANA001"},
+  "therapist": "Dr Rivera",
+  "start_date": "2026-11-23",
+  "notes": "Every morning, before work.",
+  "program": {
+    "format": "ptcoach-program",
+    "version": 2,
+    "id": "curl_check",
+    "title": "Curl check",
+    "summary": "Three curls with a straight back",
+    "phase": "any",
+    "days_per_week": 7,
+    "week": ["a", "a", "a", "a", "a", "a", "a"],
+    "sessions": [{"id": "a", "title": "Session A", "exercises": [{"exercise": "standing_curl", "sets": 1, "reps": 3}]}]
+  }
+}
+)");
+    std::string broken = slurp(dir / "from_clinic.json");
+    broken.replace(broken.find("standing_curl"), 13, "standing_kurl");
+    write(dir / "broken.json", broken);
+
+    // Headless: the broken one is refused and says where; the good one becomes the program.
+    REQUIRE(run(app() + " " + data + " --import '" + (dir / "broken.json").string() + "' > '" +
+                (dir / "broken.log").string() + "' 2>&1") == 1);
+    std::string err = slurp(dir / "broken.log");
+    INFO(err);
+    CHECK(err.find("broken.json") != std::string::npos);
+    CHECK(err.find("standing_kurl") != std::string::npos);
+
+    // In the app: the Programs screen takes the file in; the guided session then runs it.
+    std::string script = "click Programs\nclick File from your therapist\ntype " + (dir / "from_clinic.json").string() +
+                         "\nclick Take in this program\nwait-for Your program is now Curl check from Dr Rivera\n"
+                         "click < Home\nclick Guided session\nwait-for Curl check: Session A\n"
+                         "screenshot " + (dir / "session.png").string() + "\nquit\n";
+    int rc = runScript(dir, "import", script, data);
+    INFO(slurp(dir / "import.log"));
+    REQUIRE(rc == 0);
+    CHECK(imageNotBlank(dir / "session.png"));
+}
+
+TEST_CASE("kiosk: a patient who leaves the camera's view mid-session is signed out, the session saved") {
+    fs::path nobody = ptcoach::test::sharedDir() / "data" / "pose-frames" / "no_person_fruits.png";
+    if (!fs::exists(nobody)) PTCOACH_SKIP("shared data absent: " << nobody);
+    if (!fs::exists(ptcoach::modelDir() / "pose_landmark_lite.tflite"))
+        PTCOACH_SKIP("models absent in " << ptcoach::modelDir() << " (run ./setup.sh)");
+    auto dir = ptcoach::test::scratchDir("e2e_kiosk_away");
+    // The camera sees an empty room: a folder holding one picture with nobody in it, looped.
+    fs::create_directories(dir / "room");
+    fs::copy_file(nobody, dir / "room" / "frame.png", fs::copy_options::overwrite_existing);
+    std::string data = "--data-dir '" + (dir / "data").string() + "'";
+    std::string setup = std::string(kSetupTherapist) + kTherapistSignIn + R"(
+click Therapist
+click Add patient
+click Name
+type Cara Lee
+click PIN
+type 9753
+click Create patient
+wait-for Added Cara Lee
+click Sign out
+wait-for Cara Lee
+click Cara Lee
+click 9
+click 7
+click 5
+click 3
+click Sign in
+wait-for Signed in: Cara Lee
+click Guided session
+click Acute relief
+wait-for Start the session
+click 2
+click None of these
+click Start the session
+wait-for Camera on
+wait-for leaving the camera's view 30
+expect-no-text Signed in
+expect-no-text Camera on
+screenshot )" + (dir / "away.png").string() + "\nquit\n";
+    int rc = runScript(dir, "away", setup,
+                       "--kiosk --pose-model lite --idle-timeout 120 --away-timeout 3 --video '" +
+                           (dir / "room").string() + "' " + data);
+    INFO(slurp(dir / "away.log"));
+    REQUIRE(rc == 0);
+    CHECK(imageNotBlank(dir / "away.png"));
+    // Nothing lost: the unfinished session is in Cara's history.
+    REQUIRE(run(app() + " " + data + " --list-sessions --profile 'Cara Lee' > '" + (dir / "cara.txt").string() +
+                "' 2>&1") == 0);
+    std::string cara = slurp(dir / "cara.txt");
+    INFO(cara);
+    CHECK(cara.find("acute_relief") != std::string::npos);
+}

@@ -1,0 +1,83 @@
+#include "patient_import.h"
+
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app_options.h"
+#include "ptcoach/engine/calendar.h"
+#include "ptcoach/engine/exchange.h"
+#include "ptcoach/engine/program.h"
+#include "ptcoach/storage/account_store.h"
+
+namespace ptcoach::ui {
+
+namespace {
+
+// The file's "format", without judging the rest (the readers do that, with their own errors).
+std::string formatOf(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return {};
+    auto doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("format") || !doc["format"].is_string()) return {};
+    return doc["format"].get<std::string>();
+}
+
+}  // namespace
+
+Expected<std::string> importForPatient(storage::Database& db, storage::Id patientId, const std::filesystem::path& file,
+                                       const std::vector<analysis::ExerciseDefinition>& exercises) {
+    storage::Assignment a;
+    a.patientId = patientId;
+    std::string what;
+    if (formatOf(file) == "ptcoach-assignment") {
+        auto af = engine::readAssignmentFile(file, exercises);
+        if (!af) return makeError(af.error().message);
+        a.programId = af->program.id;
+        a.definition = engine::programToJson(af->program).dump();
+        a.startDate = af->startDate;
+        a.notes = af->notes;
+        what = af->program.title + " from " + af->therapist + ", from " + af->startDate;
+    } else {
+        // A program file (or not a PT Coach file at all: the program reader says what is wrong).
+        auto p = engine::importProgramFile(file, exercises);
+        if (!p) return makeError(p.error().message);
+        a.programId = p->id;
+        a.definition = engine::programToJson(*p).dump();
+        a.startDate = engine::dayText(engine::localDay(engine::SystemClock::now()));
+        a.notes = p->notes;
+        what = p->title + ", from today (" + a.startDate + ")";
+    }
+    storage::AccountStore acc(db);
+    auto id = acc.assign(a);
+    if (!id) return makeError("could not save the program from " + file.string() + ": " + id.error().message);
+    return "Your program is now " + what + ".";
+}
+
+int runImport(const AppOptions& o) {
+    auto db = openDatabase(o);
+    if (!db) {
+        std::cerr << "ptcoach: " << db.error().message << "\n";
+        return 1;
+    }
+    auto patient = headlessPatient(**db, o);
+    if (!patient) {
+        std::cerr << "ptcoach: " << patient.error().message << "\n";
+        return 1;
+    }
+    auto lib = engine::loadLibrary();
+    if (!lib) {
+        std::cerr << "ptcoach: " << lib.error().message << "\n";
+        return 1;
+    }
+    auto r = importForPatient(**db, *patient, *o.importFile, lib->exercises);
+    if (!r) {
+        std::cerr << "ptcoach: import failed: " << r.error().message << "\n";
+        return 1;
+    }
+    std::cout << "ptcoach: " << *r << "\n";
+    return 0;
+}
+
+}  // namespace ptcoach::ui
