@@ -652,6 +652,49 @@ void drawTabs(UiState& st) {
     tab("Patients", TherapistUi::Tab::Patients);
     ImGui::SameLine();
     tab("Program builder", TherapistUi::Tab::Builder);
+    ImGui::SameLine();
+    tab("Kiosk settings", TherapistUi::Tab::Kiosk);
+}
+
+// The kiosk's sign-out times, shared by every kiosk on this database (settings kiosk.idle_s and
+// kiosk.away_s; a kiosk's --idle-timeout / --away-timeout flags override them).
+void drawKioskSettings(UiState& st) {
+    TherapistUi& t = st.therapist;
+    struct Item {
+        const char* key;
+        const char* label;
+        int fallback, step, lo, hi;
+    };
+    const Item items[] = {
+        {"kiosk.idle_s", "Sign a patient out after this long without a touch or a key", 120, 30, 30, 1800},
+        {"kiosk.away_s", "Sign a patient out after this long out of the camera's view in a session", 60, 15, 15, 600},
+    };
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::TextUnformatted("Kiosk sign-out");
+    ImGui::PopFont();
+    ImGui::TextWrapped("These apply to every kiosk that shares this database, from the next sign-in. Only a "
+                       "therapist's sign-in reaches them.");
+    ImGui::Spacing();
+    for (const Item& it : items) {
+        int v = it.fallback;
+        if (auto s = st.db->setting(it.key)) v = std::clamp(std::atoi(s->c_str()), it.lo, it.hi);
+        ImGui::PushID(it.key);
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("%s: %d min %02d s", it.label, v / 60, v % 60);
+        recordText(std::string(it.label) + ": " + std::to_string(v) + " s");
+        ImGui::SameLine();
+        int next = v;
+        if (button((std::string(" - ##") + it.key).c_str())) next = std::max(it.lo, v - it.step);
+        ImGui::SameLine();
+        if (button((std::string(" + ##") + it.key).c_str())) next = std::min(it.hi, v + it.step);
+        if (next != v) {
+            if (Status e = st.db->setSetting(it.key, std::to_string(next)); !e) {
+                t.notice = "Not saved: " + e.message();
+                t.noticeIsError = true;
+            }
+        }
+        ImGui::PopID();
+    }
 }
 
 }  // namespace
@@ -704,6 +747,7 @@ void drawTherapistScreen(UiState& st) {
     if (!t.loadError.empty()) coloured(kRed, t.loadError);
     ImGui::Spacing();
     if (t.tab == TherapistUi::Tab::Patients) drawPatients(st);
+    else if (t.tab == TherapistUi::Tab::Kiosk) drawKioskSettings(st);
     else drawProgramBuilder(st);
 }
 

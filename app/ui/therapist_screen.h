@@ -57,7 +57,7 @@ struct AssignForm {
 struct TherapistUi {
     using Action = std::function<void(UiState&)>;
 
-    enum class Tab { Patients, Builder };
+    enum class Tab { Patients, Builder, Kiosk };
     Tab tab = Tab::Patients;
 
     // Whose workspace is loaded (reset when someone else signs in).

@@ -33,8 +33,13 @@ const std::vector<std::string>& verbs() {
 // A widget by label in what the last frame drew: an exact match, else the only one containing it.
 const ScriptItem* findItem(const UiRecorder& r, const std::string& label) {
     if (label.find("##") != std::string::npos) {
-        for (const auto& it : r.lastItems)
-            if (it.id.rfind(label, 0) == 0) return &it;
+        // The shown text (trimmed) and the id after "##".
+        for (const auto& it : r.lastItems) {
+            auto hash = it.id.find("##");
+            if (hash == std::string::npos) continue;
+            std::string id = it.label + it.id.substr(hash);
+            if (id.rfind(label, 0) == 0) return &it;
+        }
         return nullptr;
     }
     for (const auto& it : r.lastItems)

@@ -68,6 +68,9 @@ TEST_CASE("kiosk: a fresh kiosk asks for its first therapist; the therapist sign
     std::string script = std::string(kSetupTherapist) + "screenshot " + (dir / "signin.png").string() + "\n" +
                          kTherapistSignIn + "screenshot " + (dir / "home.png").string() + "\n" +
                          "dump " + (dir / "home.txt").string() + "\n" +
+                         "click Therapist\nclick Kiosk settings\nwait-for without a touch or a key: 120 s\n"
+                         "click +##kiosk.idle_s\nwait-for without a touch or a key: 150 s\n"
+                         "screenshot " + (dir / "settings.png").string() + "\n" +
                          "click Sign out\nwait-for Sign in\nexpect-no-text Signed in\nquit\n";
     int rc = runScript(dir, "first", script, "--kiosk " + data);
     INFO(slurp(dir / "first.log"));
