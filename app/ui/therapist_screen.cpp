@@ -498,7 +498,25 @@ void drawDetail(UiState& st, const PatientRow& row) {
     heading(st, row.account.name.c_str());
     std::string who = "Sign-in code: " + row.account.signInCode.value_or("(none)") +
                       (row.account.hasPin ? "   PIN set" : "   no PIN");
+    ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(who.c_str());
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120 * st.dpiScale);
+    ImGui::InputTextWithHint("##newpin", "new PIN", t.newPin.data(), t.newPin.size(),
+                             ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
+    recordItem("New PIN");
+    ImGui::SameLine();
+    if (button("Set PIN")) {
+        Id id = row.account.id;
+        std::string pin = t.newPin.data();
+        t.newPin.fill(0);
+        t.actions.push_back([id, pin](UiState& s) {
+            if (!mayActOn(s, id)) return;
+            AccountStore accounts(*s.db);
+            if (Status e = accounts.setPin(id, pin); !e) return setNotice(s.therapist, "PIN not changed: " + e.message(), true);
+            setNotice(s.therapist, "New PIN set: tell the patient in person.", false);
+        });
+    }
     if (!row.error.empty()) coloured(kRed, "Could not read all of this patient's history: " + row.error);
     if (row.locked) {
         ImGui::AlignTextToFramePadding();

@@ -76,6 +76,7 @@ struct TherapistUi {
     bool showAddPatient = false;
     AssignForm assign;
     std::array<char, 256> clearNote{};
+    std::array<char, 16> newPin{};  // a patient who forgot their PIN gets a new one
     int iceHours = 48;
     std::optional<storage::Id> iceFor;  // the episode iceHours was read from
 

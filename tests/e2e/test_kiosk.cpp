@@ -271,6 +271,18 @@ click Ana Silva
 click View progress
 wait-for Progress: Ana Silva
 screenshot )" + file("ana_progress.png") + R"(
+click Back to patients
+click Ana Silva
+click New PIN
+type 2222
+click Set PIN
+wait-for New PIN set
+click Sign out
+click Ana Silva
+click Type PIN
+type 2222
+click Sign in
+wait-for Signed in: Ana Silva
 quit
 )";
     rc = runScript(dir, "review", review, data);
