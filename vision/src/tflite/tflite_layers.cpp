@@ -126,23 +126,31 @@ public:
         const std::vector<Tap> ty = taps(ih, oh), tx = taps(iw, ow);
         const float* sp = src.ptr<float>();
         float* dp = dst.ptr<float>();
-        const size_t total = static_cast<size_t>(planes) * oh;
-        cv::parallel_for_(cv::Range(0, static_cast<int>(total)), [&](const cv::Range& r) {
-            for (int row = r.start; row < r.end; ++row) {
-                const int p = row / oh, y = row % oh;
+        // Per plane: every input row interpolated along x once (hx), then each output row is a
+        // blend of two of those rows. Same arithmetic, in the same order, as interpolating each
+        // output pixel from its four neighbours.
+        cv::parallel_for_(cv::Range(0, planes), [&](const cv::Range& r) {
+            std::vector<float> hx(static_cast<size_t>(ih) * ow);
+            for (int p = r.start; p < r.end; ++p) {
                 const float* plane = sp + static_cast<size_t>(p) * ih * iw;
-                const float* r0 = plane + static_cast<size_t>(ty[y].i0) * iw;
-                const float* r1 = plane + static_cast<size_t>(ty[y].i1) * iw;
-                const float fy = ty[y].f;
-                float* o = dp + static_cast<size_t>(row) * ow;
-                for (int x = 0; x < ow; ++x) {
-                    const Tap& t = tx[x];
-                    const float top = r0[t.i0] * (1.f - t.f) + r0[t.i1] * t.f;
-                    const float bot = r1[t.i0] * (1.f - t.f) + r1[t.i1] * t.f;
-                    o[x] = top * (1.f - fy) + bot * fy;
+                for (int i = 0; i < ih; ++i) {
+                    const float* in = plane + static_cast<size_t>(i) * iw;
+                    float* h = hx.data() + static_cast<size_t>(i) * ow;
+                    for (int x = 0; x < ow; ++x) {
+                        const Tap& t = tx[x];
+                        h[x] = in[t.i0] * (1.f - t.f) + in[t.i1] * t.f;
+                    }
+                }
+                float* out = dp + static_cast<size_t>(p) * oh * ow;
+                for (int y = 0; y < oh; ++y) {
+                    const float* top = hx.data() + static_cast<size_t>(ty[y].i0) * ow;
+                    const float* bot = hx.data() + static_cast<size_t>(ty[y].i1) * ow;
+                    const float fy = ty[y].f, gy = 1.f - fy;
+                    float* o = out + static_cast<size_t>(y) * ow;
+                    for (int x = 0; x < ow; ++x) o[x] = top[x] * gy + bot[x] * fy;
                 }
             }
-        }, static_cast<double>(total) / 64.0);
+        }, std::min(planes, std::max(1, cv::getNumThreads()) * 4));
     }
 };
 
