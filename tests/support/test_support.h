@@ -2,6 +2,8 @@
 // Helpers shared by the test binaries: where the shared data and the built binaries are, and how
 // to skip a test whose data is absent.
 #include <cstdlib>
+#include <fstream>
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 #include <sys/wait.h>
@@ -31,6 +33,32 @@ inline int run(const std::string& cmd) {
     if (rc == -1) return -1;
     if (WIFEXITED(rc)) return WEXITSTATUS(rc);
     return 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
+}
+
+// Runs a shell command line on a private Xvfb display (the screen as WxHxDEPTH) and returns the
+// command's own exit status. The shell inside xvfb-run writes that status to a file, so a failure
+// of xvfb-run's own clean-up afterwards (its exit 5, seen on busy machines) is not taken for the
+// app's. Each call starts looking for a free display at its own number, so parallel tests do not
+// race for one.
+inline int runUnderXvfb(const std::string& command, const std::string& screen) {
+    static int calls = 0;
+    ++calls;
+    std::string tag = std::to_string(getpid()) + "_" + std::to_string(calls);
+    auto dir = std::filesystem::path(PTCOACH_TEST_TMP) / "xvfb";
+    std::filesystem::create_directories(dir);
+    auto script = dir / ("run_" + tag + ".sh"), rcFile = dir / ("rc_" + tag);
+    std::filesystem::remove(rcFile);
+    {
+        std::ofstream out(script);
+        out << command << "\necho $? > '" << rcFile.string() << "'\n";
+    }
+    int display = 100 + static_cast<int>((getpid() * 7 + calls * 31) % 800);
+    int rc = run("xvfb-run -a -n " + std::to_string(display) + " -s '-screen 0 " + screen + "' sh '" +
+                 script.string() + "'");
+    std::ifstream in(rcFile);
+    int own = -1;
+    if (in >> own) return own;
+    return rc == 0 ? -1 : rc;  // xvfb-run failed before the command ran
 }
 
 }  // namespace ptcoach::test

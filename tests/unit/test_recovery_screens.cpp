@@ -33,9 +33,8 @@ std::string slurp(const fs::path& p) {
 
 int runApp(const std::string& args, const fs::path& log, bool xvfb = true) {
     REQUIRE(fs::exists(app()));  // built with the rest (ctest runs after a full build)
-    std::string cmd = xvfb ? "xvfb-run -a -n " + std::to_string(900 + getpid() % 90) + " -s '-screen 0 1920x1080x24' " : "";
-    cmd += app() + " " + args + " > '" + log.string() + "' 2>&1";
-    return ptcoach::test::run(cmd);
+    std::string cmd = app() + " " + args + " > '" + log.string() + "' 2>&1";
+    return xvfb ? ptcoach::test::runUnderXvfb(cmd, "1920x1080x24") : ptcoach::test::run(cmd);
 }
 
 struct Image {

@@ -372,6 +372,20 @@ int programWeek(int64_t startDay, int64_t today) {
 
 namespace {
 template <typename J>
+J progressionRows(const std::vector<ProgressionStep>& progression) {
+    J rows = J::array();
+    for (const auto& st : progression) {
+        J r = {{"week", st.week}};
+        if (st.sets) r["sets"] = st.sets;
+        if (st.reps) r["reps"] = st.reps;
+        if (st.holdS) r["hold_s"] = st.holdS;
+        if (st.durationS) r["duration_s"] = st.durationS;
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+template <typename J>
 J toJson(const ProgramDefinition& p) {
     J doc = J::object();
     doc["format"] = "ptcoach-program";
@@ -408,21 +422,12 @@ J toJson(const ProgramDefinition& p) {
         }
         doc["sessions"].push_back(sj);
     }
-    if (!p.progression.empty()) {
-        doc["progression"] = J::array();
-        for (const auto& st : p.progression) {
-            J r = {{"week", st.week}};
-            if (st.sets) r["sets"] = st.sets;
-            if (st.reps) r["reps"] = st.reps;
-            if (st.holdS) r["hold_s"] = st.holdS;
-            if (st.durationS) r["duration_s"] = st.durationS;
-            doc["progression"].push_back(r);
-        }
-    }
+    if (!p.progression.empty()) doc["progression"] = progressionRows<J>(p.progression);
     return doc;
 }
 }  // namespace
 
+json progressionToJson(const std::vector<ProgressionStep>& progression) { return progressionRows<json>(progression); }
 json programToJson(const ProgramDefinition& p) { return toJson<json>(p); }
 nlohmann::ordered_json programToOrderedJson(const ProgramDefinition& p) { return toJson<nlohmann::ordered_json>(p); }
 std::string programText(const ProgramDefinition& program) { return programToOrderedJson(program).dump(2) + "\n"; }

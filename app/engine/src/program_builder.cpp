@@ -353,17 +353,7 @@ json draftToJson(const ProgramDraft& d, const Library& lib) {
         }
         doc["sessions"].push_back(sj);
     }
-    if (!d.progression.empty()) {
-        doc["progression"] = json::array();
-        for (const auto& st : d.progression) {
-            json r = {{"week", st.week}};
-            if (st.sets) r["sets"] = st.sets;
-            if (st.reps) r["reps"] = st.reps;
-            if (st.holdS) r["hold_s"] = st.holdS;
-            if (st.durationS) r["duration_s"] = st.durationS;
-            doc["progression"].push_back(r);
-        }
-    }
+    if (!d.progression.empty()) doc["progression"] = progressionToJson(d.progression);
     return doc;
 }
 

@@ -7,9 +7,13 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "sql_util.h"
+
 namespace ptcoach::storage {
 
 namespace {
+
+using detail::selectAll;
 
 constexpr int kMaxNameChars = 60;
 // Sign-in codes generated for patients: no 0/O, 1/I/L look-alikes.
@@ -99,6 +103,16 @@ Status finish(Statement& st, const std::string& what) {
         if (s == Statement::Step::Done) return {};
         if (s == Statement::Step::Error) return makeError(what + ": " + st.error());
     }
+}
+
+// Runs an "INSERT ... RETURNING id" (bound already) to its end; the new row's id.
+Expected<Id> insertedId(Statement& st) {
+    auto row = firstRow(st, "cannot save");
+    if (!row) return row.error();
+    if (!*row) return makeError("the database returned no id");
+    Id id = st.i64(0);
+    if (Status s = finish(st, "cannot save"); !s) return makeError(s.message());
+    return id;
 }
 
 // "10:42", local time, rounded up to the minute (so the lock has ended by then).
@@ -276,11 +290,10 @@ Expected<Id> AccountStore::createAccount(const std::string& rawName, Role role, 
         st.bind(*name).bind(roleName(role)).bind(hash);
         if (c->empty()) st.bindNull(); else st.bind(*c);
         st.bind(therapistId);
-        auto row = firstRow(st, "cannot save");
-        if (!row) return row.error();
-        if (!*row) return makeError("the database returned no id");
-        id = st.i64(0);
-        return finish(st, "cannot save");
+        auto saved = insertedId(st);
+        if (!saved) return saved.error();
+        id = *saved;
+        return {};
     });
     if (!s) return makeError(what + ": " + s.message());
     return id;
@@ -288,19 +301,16 @@ Expected<Id> AccountStore::createAccount(const std::string& rawName, Role role, 
 
 Expected<std::vector<Account>> AccountStore::listAccounts(const std::string& where, std::optional<Id> bindId,
                                                           std::optional<std::string> bindText) const {
-    Statement st = m_db.prepare(std::string(kAccountColumns) + "WHERE archived = 0 " + where + " ORDER BY id");
-    if (bindText) st.bind(*bindText);
-    if (bindId) st.bind(*bindId);
-    if (!st.ok()) return makeError("cannot list profiles: " + st.prepareError());
-    std::vector<Account> out;
-    for (;;) {
-        Statement::Step s = st.step();
-        if (s == Statement::Step::Done) break;
-        if (s == Statement::Step::Error) return makeError("cannot list profiles: " + st.error());
-        out.push_back(readAccount(st));
-    }
+    auto out = selectAll<Account>(
+            m_db, std::string(kAccountColumns) + "WHERE archived = 0 " + where + " ORDER BY id", "list profiles",
+            [&](Statement& st) {
+                if (bindText) st.bind(*bindText);
+                if (bindId) st.bind(*bindId);
+            },
+            readAccount);
+    if (!out) return out;
     // Sorted here, not in SQL: SQLite and PostgreSQL collate names differently.
-    std::stable_sort(out.begin(), out.end(),
+    std::stable_sort(out->begin(), out->end(),
                      [](const Account& a, const Account& b) { return fold(a.name) < fold(b.name); });
     return out;
 }
@@ -603,16 +613,10 @@ Status AccountStore::saveProgram(const ProgramRecord& p) {
 }
 
 Expected<std::vector<ProgramRecord>> AccountStore::programs() const {
-    Statement st = m_db.prepare(std::string(kProgramColumns) + "ORDER BY id");
-    if (!st.ok()) return makeError("cannot list programs: " + st.prepareError());
-    std::vector<ProgramRecord> out;
-    for (;;) {
-        Statement::Step s = st.step();
-        if (s == Statement::Step::Done) break;
-        if (s == Statement::Step::Error) return makeError("cannot list programs: " + st.error());
-        out.push_back(readProgram(st));
-    }
-    std::stable_sort(out.begin(), out.end(),
+    auto out = selectAll<ProgramRecord>(
+            m_db, std::string(kProgramColumns) + "ORDER BY id", "list programs", [](Statement&) {}, readProgram);
+    if (!out) return out;
+    std::stable_sort(out->begin(), out->end(),
                      [](const ProgramRecord& a, const ProgramRecord& b) { return fold(a.title) < fold(b.title); });
     return out;
 }
@@ -651,11 +655,10 @@ Expected<Id> AccountStore::assign(const Assignment& a) {
                 "assigned_at) VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id");
         st.bind(a.patientId).bind(a.therapistId).bind(a.programId).bind(a.definition).bind(a.startDate)
                 .bind(a.notes).bind(at);
-        auto row = firstRow(st, "cannot save");
-        if (!row) return row.error();
-        if (!*row) return makeError("the database returned no id");
-        id = st.i64(0);
-        return finish(st, "cannot save");
+        auto saved = insertedId(st);
+        if (!saved) return saved.error();
+        id = *saved;
+        return {};
     });
     if (!s) return makeError(what + ": " + s.message());
     return id;
@@ -672,19 +675,10 @@ Expected<std::optional<Assignment>> AccountStore::currentAssignment(Id patientId
 }
 
 Expected<std::vector<Assignment>> AccountStore::assignments(Id patientId) const {
-    Statement st =
-            m_db.prepare(std::string(kAssignmentColumns) + "WHERE patient_id = ? ORDER BY assigned_at DESC, id DESC");
-    st.bind(patientId);
-    const std::string what = "cannot list the assignments of profile " + std::to_string(patientId);
-    if (!st.ok()) return makeError(what + ": " + st.prepareError());
-    std::vector<Assignment> out;
-    for (;;) {
-        Statement::Step s = st.step();
-        if (s == Statement::Step::Done) break;
-        if (s == Statement::Step::Error) return makeError(what + ": " + st.error());
-        out.push_back(readAssignment(st));
-    }
-    return out;
+    return selectAll<Assignment>(
+            m_db, std::string(kAssignmentColumns) + "WHERE patient_id = ? ORDER BY assigned_at DESC, id DESC",
+            "list the assignments of profile " + std::to_string(patientId),
+            [&](Statement& st) { st.bind(patientId); }, readAssignment);
 }
 
 }  // namespace ptcoach::storage

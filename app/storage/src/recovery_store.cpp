@@ -5,53 +5,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sql_util.h"
+
 namespace ptcoach::storage {
 
 namespace {
 
 using Step = Statement::Step;
 
-Error prepareFailed(const Statement& s, const std::string& what) {
-    return makeError("cannot " + what + ": " + s.prepareError());
-}
-
-// Steps an "INSERT ... RETURNING id" (bound already) to its end; the new row's id.
-Expected<Id> stepReturningId(Statement& st, const std::string& what) {
-    if (st.step() != Step::Row) return makeError("cannot " + what + ": " + st.error());
-    Id id = st.i64(0);
-    if (st.step() != Step::Done) return makeError("cannot " + what + ": " + st.error());
-    return id;
-}
-
-// Runs an "INSERT ... RETURNING id" in its own transaction; `fill` binds the parameters.
-template <typename Fill>
-Expected<Id> insertOne(Database& db, const std::string& sql, const std::string& what, Fill fill) {
-    Id id = 0;
-    Status s = db.transaction([&]() -> Status {
-        Statement st = db.prepare(sql + " RETURNING id");
-        if (!st.ok()) return prepareFailed(st, what);
-        fill(st);
-        auto r = stepReturningId(st, what);
-        if (!r) return r.error();
-        id = *r;
-        return {};
-    });
-    if (!s) return makeError(s.message());
-    return id;
-}
-
-template <typename T, typename Read>
-Expected<std::vector<T>> selectAll(const Database& db, const char* sql, const std::string& what,
-                                   const std::function<void(Statement&)>& bindArgs, Read read) {
-    Statement st = db.prepare(sql);
-    if (!st.ok()) return prepareFailed(st, what);
-    bindArgs(st);
-    std::vector<T> out;
-    Step rc;
-    while ((rc = st.step()) == Step::Row) out.push_back(read(st));
-    if (rc != Step::Done) return makeError("cannot " + what + ": " + st.error());
-    return out;
-}
+using detail::insertOne;
+using detail::prepareFailed;
+using detail::selectAll;
+using detail::stepReturningId;
 
 std::string answersJson(const std::map<std::string, bool>& a) {
     nlohmann::json j = nlohmann::json::object();

@@ -2,19 +2,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sql_util.h"
+
 namespace ptcoach::storage {
 
 namespace {
 
 using Step = Statement::Step;
 
-// Steps an "INSERT ... RETURNING id" (bound already) to its end; the new row's id.
-Expected<int64_t> stepReturningId(Statement& st, const std::string& what) {
-    if (st.step() != Step::Row) return makeError("cannot " + what + ": " + st.error());
-    int64_t id = st.i64(0);
-    if (st.step() != Step::Done) return makeError("cannot " + what + ": " + st.error());
-    return id;
-}
+using detail::insertOne;
+using detail::prepareFailed;
+using detail::selectAll;
+using detail::stepReturningId;
 
 std::string faultsJson(const std::vector<std::pair<std::string, int>>& faults) {
     nlohmann::json a = nlohmann::json::array();
@@ -37,7 +36,7 @@ std::vector<std::pair<std::string, int>> parseFaults(const std::string& text) {
 
 Expected<std::optional<int64_t>> findPatientProfile(Database& db) {
     Statement q = db.prepare("SELECT id FROM profiles WHERE role = 'patient' ORDER BY id LIMIT 1");
-    if (!q.ok()) return makeError("cannot read profiles: " + q.prepareError());
+    if (!q.ok()) return prepareFailed(q, "read profiles");
     Step rc = q.step();
     if (rc == Step::Row) return std::optional<int64_t>(q.i64(0));
     if (rc != Step::Done) return makeError("cannot read profiles: " + q.error());
@@ -55,7 +54,7 @@ Expected<int64_t> defaultPatientProfile(Database& db) {
             return {};
         }
         Statement ins = db.prepare("INSERT INTO profiles(name, role) VALUES('Me', 'patient') RETURNING id");
-        if (!ins.ok()) return makeError("cannot create a profile: " + ins.prepareError());
+        if (!ins.ok()) return prepareFailed(ins, "create a profile");
         auto r = stepReturningId(ins, "create a profile");
         if (!r) return r.error();
         id = *r;
@@ -73,7 +72,7 @@ Expected<int64_t> saveSession(Database& db, const SessionRecord& s) {
         Statement ins = db.prepare("INSERT INTO sessions(profile_id, program_id, started_at, ended_at, pain_before, "
                                    "pain_after, with_camera, stars, completed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                    "RETURNING id");
-        if (!ins.ok()) return makeError("cannot save the session: " + ins.prepareError());
+        if (!ins.ok()) return prepareFailed(ins, "save the session");
         ins.bind(s.profileId).bind(s.programId).bind(s.startedAt);
         if (s.endedAt.empty()) ins.bindNull();
         else ins.bind(s.endedAt);
@@ -85,7 +84,7 @@ Expected<int64_t> saveSession(Database& db, const SessionRecord& s) {
             Statement r = db.prepare("INSERT INTO exercise_results(session_id, exercise_id, side, sets_done, reps_done, "
                                      "reps_planned, hold_s, hold_planned_s, rom, quality, faults) "
                                      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            if (!r.ok()) return makeError("cannot save the results: " + r.prepareError());
+            if (!r.ok()) return prepareFailed(r, "save the results");
             r.bind(id).bind(e.exerciseId).bind(e.side).bind(e.setsDone).bind(e.repsDone).bind(e.repsPlanned);
             r.bind(e.holdS).bind(e.holdPlannedS).bind(e.rom).bind(e.quality).bind(faultsJson(e.faults));
             if (r.step() != Step::Done)
@@ -98,50 +97,53 @@ Expected<int64_t> saveSession(Database& db, const SessionRecord& s) {
 }
 
 Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileId, int limit) {
-    std::vector<SessionRecord> out;
-    Statement q = db.prepare(std::string("SELECT id, program_id, started_at, ended_at, pain_before, pain_after, "
-                                         "with_camera, stars, completed FROM sessions WHERE profile_id = ? "
-                                         "ORDER BY started_at DESC, id DESC") +
-                             (limit > 0 ? " LIMIT ?" : ""));
-    if (!q.ok()) return makeError("cannot read sessions: " + q.prepareError());
-    q.bind(profileId);
-    if (limit > 0) q.bind(limit);
-    Step rc;
-    while ((rc = q.step()) == Step::Row) {
-        SessionRecord s;
-        s.id = q.i64(0);
-        s.profileId = profileId;
-        s.programId = q.text(1);
-        s.startedAt = q.text(2);
-        s.endedAt = q.text(3);
-        s.painBefore = q.optInt(4);
-        s.painAfter = q.optInt(5);
-        s.withCamera = q.flag(6);
-        s.stars = q.optInt(7);
-        s.completed = q.flag(8);
-        out.push_back(std::move(s));
-    }
-    if (rc != Step::Done) return makeError("cannot read sessions: " + q.error());
-    for (auto& s : out) {
-        Statement r = db.prepare("SELECT exercise_id, side, sets_done, reps_done, reps_planned, hold_s, hold_planned_s, "
-                                 "rom, quality, faults FROM exercise_results WHERE session_id = ? ORDER BY id");
-        if (!r.ok()) return makeError("cannot read exercise results: " + r.prepareError());
-        r.bind(s.id);
-        while ((rc = r.step()) == Step::Row) {
-            ExerciseResultRecord e;
-            e.exerciseId = r.text(0);
-            e.side = r.text(1);
-            e.setsDone = r.i32(2);
-            e.repsDone = r.i32(3);
-            e.repsPlanned = r.i32(4);
-            e.holdS = r.real(5);
-            e.holdPlannedS = r.real(6);
-            e.rom = r.optReal(7);
-            e.quality = r.optReal(8);
-            e.faults = parseFaults(r.text(9));
-            s.exercises.push_back(std::move(e));
-        }
-        if (rc != Step::Done) return makeError("cannot read exercise results: " + r.error());
+    auto out = selectAll<SessionRecord>(
+            db,
+            std::string("SELECT id, program_id, started_at, ended_at, pain_before, pain_after, with_camera, stars, "
+                        "completed FROM sessions WHERE profile_id = ? ORDER BY started_at DESC, id DESC") +
+                    (limit > 0 ? " LIMIT ?" : ""),
+            "read sessions",
+            [&](Statement& q) {
+                q.bind(profileId);
+                if (limit > 0) q.bind(limit);
+            },
+            [&](const Statement& q) {
+                SessionRecord s;
+                s.id = q.i64(0);
+                s.profileId = profileId;
+                s.programId = q.text(1);
+                s.startedAt = q.text(2);
+                s.endedAt = q.text(3);
+                s.painBefore = q.optInt(4);
+                s.painAfter = q.optInt(5);
+                s.withCamera = q.flag(6);
+                s.stars = q.optInt(7);
+                s.completed = q.flag(8);
+                return s;
+            });
+    if (!out) return out.error();
+    for (auto& s : *out) {
+        auto results = selectAll<ExerciseResultRecord>(
+                db,
+                "SELECT exercise_id, side, sets_done, reps_done, reps_planned, hold_s, hold_planned_s, rom, quality, "
+                "faults FROM exercise_results WHERE session_id = ? ORDER BY id",
+                "read exercise results", [&](Statement& r) { r.bind(s.id); },
+                [](const Statement& r) {
+                    ExerciseResultRecord e;
+                    e.exerciseId = r.text(0);
+                    e.side = r.text(1);
+                    e.setsDone = r.i32(2);
+                    e.repsDone = r.i32(3);
+                    e.repsPlanned = r.i32(4);
+                    e.holdS = r.real(5);
+                    e.holdPlannedS = r.real(6);
+                    e.rom = r.optReal(7);
+                    e.quality = r.optReal(8);
+                    e.faults = parseFaults(r.text(9));
+                    return e;
+                });
+        if (!results) return results.error();
+        s.exercises = std::move(*results);
     }
     return out;
 }
@@ -154,19 +156,10 @@ Expected<int64_t> saveRedFlagScreen(Database& db, int64_t profileId, const std::
         j[k] = v;
         anyYes = anyYes || v;
     }
-    int64_t id = 0;
-    Status st = db.transaction([&]() -> Status {
-        Statement ins = db.prepare("INSERT INTO red_flag_screens(profile_id, taken_at, kind, answers, any_yes) "
-                                   "VALUES(?, ?, 'short', ?, ?) RETURNING id");
-        if (!ins.ok()) return makeError("cannot save the red-flag screen: " + ins.prepareError());
-        ins.bind(profileId).bind(takenAt).bind(j.dump()).bind(anyYes);
-        auto r = stepReturningId(ins, "save the red-flag screen");
-        if (!r) return r.error();
-        id = *r;
-        return {};
-    });
-    if (!st) return makeError(st.message());
-    return id;
+    return insertOne(db, "INSERT INTO red_flag_screens(profile_id, taken_at, kind, answers, any_yes) "
+                         "VALUES(?, ?, 'short', ?, ?)",
+                     "save the red-flag screen",
+                     [&](Statement& ins) { ins.bind(profileId).bind(takenAt).bind(j.dump()).bind(anyYes); });
 }
 
 }  // namespace ptcoach::storage

@@ -2,7 +2,9 @@
 // transactions with a busy timeout so two processes on one file wait for each other.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <system_error>
+#include <thread>
 
 #include "backend.h"
 
@@ -108,8 +110,16 @@ public:
     // Checks the file, sets the connection up and migrates it. Messages follow "database <file> ".
     Status start() {
         if (Status s = check(); !s) return s;
-        if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"); !s)
-            return makeError("could not be set up (" + s.message() + ")");
+        // Switching a new file to WAL takes the file for a moment; when two kiosks open a fresh
+        // database at once, the second may be told "locked" without waiting: wait and retry.
+        Status setup;
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            setup = exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+            int code = sqlite3_errcode(m_db);
+            if (setup || (code != SQLITE_BUSY && code != SQLITE_LOCKED)) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        if (!setup) return makeError("could not be set up (" + setup.message() + ")");
         if (Status s = migrate(); !s) return makeError("could not be brought up to date: " + s.message());
         return {};
     }

@@ -119,6 +119,8 @@ Expected<Library> loadLibrary(std::filesystem::path dir = {});
 nlohmann::json programToJson(const ProgramDefinition& program);
 // The same with the keys in reading order (format, version, id, title... sessions), for writing.
 nlohmann::ordered_json programToOrderedJson(const ProgramDefinition& program);
+// Progression rows as written to a file (the "progression" array): only the fields that are set.
+nlohmann::json progressionToJson(const std::vector<ProgressionStep>& progression);
 // programToOrderedJson as text: 2-space indentation, one trailing newline.
 std::string programText(const ProgramDefinition& program);
 
