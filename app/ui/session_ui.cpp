@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "ptcoach/engine/calendar.h"
+#include "ptcoach/engine/exchange.h"
 #include "ptcoach/recovery/red_flags.h"
 #include "ptcoach/storage/recovery_store.h"
 #include "ptcoach/storage/account_store.h"
@@ -97,16 +98,6 @@ void resetSession(SessionUi& su) {
     su.clockStartMs = -1;
 }
 
-// Days since 1970-01-01 of a "YYYY-MM-DD" date (the numbering of calendar.h's local days).
-std::optional<int64_t> dayOfDate(const std::string& date) {
-    int y = 0;
-    unsigned m = 0, d = 0;
-    if (std::sscanf(date.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) return std::nullopt;
-    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-    if (!ymd.ok()) return std::nullopt;
-    return std::chrono::sys_days(ymd).time_since_epoch().count();
-}
-
 // The signed-in patient's program assigned by their therapist, dosed for this week of the
 // assignment, becomes the session's program. False when there is none.
 bool useAssignment(UiState& st) {
@@ -132,7 +123,7 @@ bool useAssignment(UiState& st) {
         return true;
     }
     int64_t today = engine::localDay(engine::SystemClock::now());
-    int week = std::max(1, engine::programWeek(dayOfDate(a.startDate).value_or(today), today));
+    int week = std::max(1, engine::programWeek(engine::parseDate(a.startDate).value_or(today), today));
     engine::ProgramDefinition dosed = engine::programForWeek(*program, week);
     auto& list = su.library.programs;
     list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& p) { return p.id == dosed.id; }), list.end());

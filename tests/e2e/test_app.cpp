@@ -20,12 +20,7 @@ std::string app() { return (binDir() / "ptcoach").string(); }
 
 // Runs ptcoach under a private Xvfb server.
 int runUnderXvfb(const std::string& args, const fs::path& log) {
-    // Each test process starts looking for a free display at its own number, so parallel tests
-    // do not race for the same one.
-    std::string cmd = "xvfb-run -a -n " + std::to_string(100 + getpid() % 800) +
-                      " -s '-screen 0 1920x1080x24' " + app() + " " + args + " > '" + log.string() +
-                      "' 2>&1";
-    return run(cmd);
+    return ptcoach::test::runUnderXvfb(app() + " " + args + " > '" + log.string() + "' 2>&1", "1920x1080x24");
 }
 
 std::string slurp(const fs::path& p) {

@@ -26,11 +26,11 @@ void write(const fs::path& p, const std::string& text) {
 }
 // Runs the app under its own Xvfb display (a 1280x720 screen, so the kiosk's full screen is that).
 int runScript(const fs::path& dir, const std::string& name, const std::string& script, const std::string& args) {
-    static int display = 300 + getpid() % 400;
     fs::path file = dir / (name + ".script");
     write(file, script);
-    return run("xvfb-run -a -n " + std::to_string(display++) + " -s '-screen 0 1280x720x24' " + app() + " --mute " +
-               args + " --script '" + file.string() + "' > '" + (dir / (name + ".log")).string() + "' 2>&1");
+    return ptcoach::test::runUnderXvfb(app() + " --mute " + args + " --script '" + file.string() + "' > '" +
+                                           (dir / (name + ".log")).string() + "' 2>&1",
+                                       "1280x720x24");
 }
 bool imageNotBlank(const fs::path& png) {
     cv::Mat img = cv::imread(png.string(), cv::IMREAD_GRAYSCALE);

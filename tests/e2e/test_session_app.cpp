@@ -24,8 +24,7 @@ std::string slurp(const fs::path& p) {
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 int underXvfb(const std::string& args, const fs::path& log) {
-    return run("xvfb-run -a -n " + std::to_string(200 + getpid() % 700) + " -s '-screen 0 1920x1080x24' " + app() + " " +
-               args + " > '" + log.string() + "' 2>&1");
+    return ptcoach::test::runUnderXvfb(app() + " " + args + " > '" + log.string() + "' 2>&1", "1920x1080x24");
 }
 fs::path curlVideo() { return ptcoach::test::sharedDir() / "data" / "videos" / "standing_curl_side.mp4"; }
 void needVideoAndModels() {
