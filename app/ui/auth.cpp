@@ -18,24 +18,16 @@ constexpr int kKioskIdleS = 120;   // a kiosk signs a patient out after two minu
 constexpr int kHomeIdleS = 900;    // a shared home installation: fifteen minutes
 constexpr int kAwayS = 60;         // out of the camera's view this long during a session
 
-int idleLimitS(const UiState& st) {
-    if (st.options.idleTimeoutS) return *st.options.idleTimeoutS;
+// A sign-out time in seconds: the command-line flag, else the kiosk setting shared through the
+// database, else the default. Read once at sign-in, not every frame.
+int limitS(const UiState& st, const std::optional<int>& flag, const char* setting, int fallback) {
+    if (flag) return *flag;
     if (st.db)
-        if (auto v = st.db->setting("kiosk.idle_s")) {
+        if (auto v = st.db->setting(setting)) {
             int n = std::atoi(v->c_str());
             if (n >= 10 && n <= 86400) return n;
         }
-    return st.options.kiosk ? kKioskIdleS : kHomeIdleS;
-}
-
-int awayLimitS(const UiState& st) {
-    if (st.options.awayTimeoutS) return *st.options.awayTimeoutS;
-    if (st.db)
-        if (auto v = st.db->setting("kiosk.away_s")) {
-            int n = std::atoi(v->c_str());
-            if (n >= 10 && n <= 86400) return n;
-        }
-    return kAwayS;
+    return fallback;
 }
 
 void loadAccounts(UiState& st) {
@@ -62,6 +54,8 @@ void completeSignIn(UiState& st, const storage::Account& who) {
     a.signedOutReason.clear();
     a.lastActivity = SteadyClock::now();
     a.away = false;
+    a.idleLimitS = limitS(st, st.options.idleTimeoutS, "kiosk.idle_s", st.options.kiosk ? kKioskIdleS : kHomeIdleS);
+    a.awayLimitS = limitS(st, st.options.awayTimeoutS, "kiosk.away_s", kAwayS);
     // Fresh screens for the person who signed in.
     st.recovery.loaded = false;
     st.session.historyLoaded = false;
@@ -188,12 +182,12 @@ void updateAuth(UiState& st) {
         } else if (!a.away) {
             a.away = true;
             a.awaySince = now;
-        } else if (now - a.awaySince > std::chrono::seconds(awayLimitS(st))) {
+        } else if (now - a.awaySince > std::chrono::seconds(a.awayLimitS)) {
             signOut(st, "You were signed out after leaving the camera's view. Your session was saved.");
             return;
         }
     }
-    if (now - a.lastActivity > std::chrono::seconds(idleLimitS(st))) {
+    if (now - a.lastActivity > std::chrono::seconds(a.idleLimitS)) {
         signOut(st, st.session.session ? "You were signed out after a while without activity. Your session was saved."
                                        : "You were signed out after a while without activity.");
     }

@@ -50,6 +50,8 @@ struct AuthUi {
     std::chrono::steady_clock::time_point lastActivity{};
     std::chrono::steady_clock::time_point awaySince{};
     bool away = false;
+    int idleLimitS = 0;           // sign-out times for the signed-in person (read at sign-in)
+    int awayLimitS = 0;
     std::string signedOutReason;  // shown on the sign-in screen after an automatic sign-out
     int signOuts = 0;
 };

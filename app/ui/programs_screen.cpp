@@ -205,6 +205,7 @@ void drawPrograms(UiState& st) {
             if (r) {
                 // The session picks the new assignment up from the database.
                 su.programId.clear();
+                su.defaultsApplied = false;
                 su.session.reset();
                 su.planError.clear();
                 su.restDay = false;

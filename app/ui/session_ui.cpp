@@ -136,7 +136,9 @@ bool useAssignment(UiState& st) {
 // --program / --exercise apply to the first session only; later ones come from the screens.
 void applyCommandLine(UiState& st) {
     SessionUi& su = st.session;
-    if (!su.programId.empty() || !su.practiceId.empty()) return;
+    // Once per signed-in person (the picker shows every frame until they pick: no lookups then).
+    if (!su.programId.empty() || !su.practiceId.empty() || su.defaultsApplied) return;
+    su.defaultsApplied = true;
     if (!st.options.program.empty()) {
         su.programId = st.options.program;
         su.startAt = st.options.exercise;

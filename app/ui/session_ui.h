@@ -58,7 +58,8 @@ struct ProgramsView {
 struct SessionUi {
     // What to run: a program (and which of its sessions), or one exercise to practise.
     std::string programId, sessionId, startAt, practiceId;
-    int assignedWeek = 0;  // the program was assigned by a therapist: this week of it (else 0)
+    int assignedWeek = 0;
+    bool defaultsApplied = false;  // the command line / assignment / last program were looked at  // the program was assigned by a therapist: this week of it (else 0)
     bool libraryTried = false;
     std::string libraryError;
     engine::Library library;
