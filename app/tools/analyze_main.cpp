@@ -1,6 +1,5 @@
 // ptcoach-analyze: reps, holds, posture and lifting form from landmarks (a landmark CSV, the JSON
 // that ptcoach-pose writes) or from a video run through the pose pipeline.
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +14,7 @@
 #include "ptcoach/analysis/lifting.h"
 #include "ptcoach/analysis/posture.h"
 #include "ptcoach/analysis/tracker.h"
+#include "ptcoach/core/args.h"
 #include "ptcoach/core/paths.h"
 #include "ptcoach/vision/frame_source.h"
 #include "ptcoach/vision/pose_estimator.h"
@@ -161,14 +161,10 @@ int main(int argc, char** argv) {
                     return usageError("--fps expects a number from 0 to 1000, found '" + v + "'");
                 }
             } else {
-                auto x = v.find('x');
-                int w = 0, h = 0;
-                bool ok = x != std::string::npos &&
-                          std::from_chars(v.data(), v.data() + x, w).ptr == v.data() + x &&
-                          std::from_chars(v.data() + x + 1, v.data() + v.size(), h).ptr == v.data() + v.size() &&
-                          w > 0 && h > 0;
-                if (!ok) return usageError("--image-size expects WxH, e.g. 1280x720, found '" + v + "'");
-                a.width = w, a.height = h;
+                auto size = parseSize(v);
+                if (!size || size->first <= 0 || size->second <= 0)
+                    return usageError("--image-size expects WxH, e.g. 1280x720, found '" + v + "'");
+                a.width = size->first, a.height = size->second;
             }
         } else {
             return usageError("unknown option '" + s + "'");

@@ -1,7 +1,6 @@
 // ptcoach-pose: BlazePose landmarks for an image, a video or a folder of images, as JSON, with an
 // optional overlay and a benchmark.
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "ptcoach/core/args.h"
 #include "ptcoach/vision/frame_source.h"
 #include "ptcoach/vision/pose_draw.h"
 #include "ptcoach/vision/pose_estimator.h"
@@ -50,13 +50,6 @@ struct Args {
     int bench = 0, threads = 0;
     cv::Size resize;  // 0x0: keep
 };
-
-std::optional<int> toInt(const std::string& s) {
-    int v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-    return v;
-}
 
 int usageError(const std::string& msg) {
     std::cerr << "ptcoach-pose: " << msg << "\n(see ptcoach-pose --help)\n";
@@ -173,12 +166,10 @@ int main(int argc, char** argv) {
             a.noSmoothing = true;
         } else if (s == "--resize") {
             auto v = next();
-            auto x = v ? v->find('x') : std::string::npos;
-            auto w = x == std::string::npos ? std::nullopt : toInt(v->substr(0, x));
-            auto h = x == std::string::npos ? std::nullopt : toInt(v->substr(x + 1));
-            if (!w || !h || *w < 16 || *h < 16 || *w > 8192 || *h > 8192)
+            auto size = v ? parseSize(*v) : std::nullopt;
+            if (!size || size->first < 16 || size->second < 16 || size->first > 8192 || size->second > 8192)
                 return usageError("--resize needs WIDTHxHEIGHT, e.g. 640x480");
-            a.resize = cv::Size(*w, *h);
+            a.resize = cv::Size(size->first, size->second);
         } else if (s == "--model" || s == "--input" || s == "--json" || s == "--overlay" || s == "--model-dir" ||
                    s == "--bench" || s == "--threads") {
             auto v = next();
@@ -189,7 +180,7 @@ int main(int argc, char** argv) {
             else if (s == "--overlay") a.overlay = *v;
             else if (s == "--model-dir") a.modelDir = *v;
             else {
-                auto n = toInt(*v);
+                auto n = parseInt(*v);
                 if (!n || *n < 1 || *n > 1000000) return usageError(s + ": '" + *v + "' is not a positive number");
                 (s == "--bench" ? a.bench : a.threads) = *n;
             }

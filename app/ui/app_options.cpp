@@ -1,9 +1,9 @@
 #include "app_options.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 
+#include "ptcoach/core/args.h"
 #include "ptcoach/core/paths.h"
 #include "ptcoach/storage/account_store.h"
 #include "ptcoach/storage/recovery_store.h"
@@ -15,15 +15,6 @@ const std::vector<std::string>& screenNames() {
                                                    "therapist", "camera"};
     return names;
 }
-
-namespace {
-std::optional<int> parseInt(const std::string& s) {
-    int v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-    return v;
-}
-}  // namespace
 
 std::string appUsage() {
     std::string screens;
@@ -120,13 +111,11 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
         } else if (a == "--window-size") {
             auto v = value("WxH");
             if (!v) return missing(a, "WIDTHxHEIGHT");
-            auto x = v->find('x');
-            auto w = x == std::string::npos ? std::nullopt : parseInt(v->substr(0, x));
-            auto h = x == std::string::npos ? std::nullopt : parseInt(v->substr(x + 1));
-            if (!w || !h || *w < 320 || *h < 240 || *w > 7680 || *h > 4320)
+            auto size = parseSize(*v);
+            if (!size || size->first < 320 || size->second < 240 || size->first > 7680 || size->second > 4320)
                 return makeError("--window-size: '" + *v + "' is not WIDTHxHEIGHT (from 320x240 to 7680x4320)");
-            o.width = *w;
-            o.height = *h;
+            o.width = size->first;
+            o.height = size->second;
         } else if (a == "--program" || a == "--exercise") {
             auto v = value("ID");
             if (!v || v->empty()) return missing(a, a == "--program" ? "a program id" : "an exercise id");
