@@ -14,10 +14,7 @@ using ptcoach::test::run;
 
 namespace {
 std::string tool() { return (ptcoach::test::binDir() / "ptcoach-analyze").string(); }
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 fs::path squatCsv() { return ptcoach::test::sharedDir() / "data" / "exercise-correction" / "squat_train.csv"; }
 bool overlaps(const nlohmann::json& faults, const std::string& code, long long from, long long to) {
     for (const auto& f : faults)

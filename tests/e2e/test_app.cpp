@@ -23,10 +23,7 @@ int runUnderXvfb(const std::string& args, const fs::path& log) {
     return ptcoach::test::runUnderXvfb(app() + " " + args + " > '" + log.string() + "' 2>&1", "1920x1080x24");
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 
 // Not blank: many distinct colours and real contrast.
 void checkNotBlank(const cv::Mat& img) {

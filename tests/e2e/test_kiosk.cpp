@@ -16,10 +16,7 @@ using ptcoach::test::run;
 namespace {
 
 std::string app() { return (ptcoach::test::binDir() / "ptcoach").string(); }
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 void write(const fs::path& p, const std::string& text) {
     std::ofstream out(p);
     out << text;

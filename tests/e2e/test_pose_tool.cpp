@@ -13,10 +13,7 @@ using ptcoach::test::run;
 namespace {
 std::string tool() { return (ptcoach::test::binDir() / "ptcoach-pose").string(); }
 fs::path frames() { return ptcoach::test::sharedDir() / "data" / "pose-frames"; }
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 void requireModelsAndData() {
     if (!fs::exists(frames())) PTCOACH_SKIP("shared data absent: " << frames());
     if (!fs::exists(ptcoach::modelDir() / "pose_landmark_lite.tflite"))

@@ -19,10 +19,7 @@ using ptcoach::test::run;
 namespace {
 
 std::string app() { return (ptcoach::test::binDir() / "ptcoach").string(); }
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 int underXvfb(const std::string& args, const fs::path& log) {
     return ptcoach::test::runUnderXvfb(app() + " " + args + " > '" + log.string() + "' 2>&1", "1920x1080x24");
 }

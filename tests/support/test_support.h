@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <sys/wait.h>
 #include <string>
 
@@ -25,6 +26,12 @@ inline std::filesystem::path scratchDir(const std::string& name) {
     std::filesystem::remove_all(p);
     std::filesystem::create_directories(p);
     return p;
+}
+
+// The whole file as it is on disk (empty when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // Runs a shell command, returns its exit status (-1 if it could not run).

@@ -58,12 +58,7 @@ std::string allMessages(const std::vector<DraftProblem>& ps) {
     return out;
 }
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using ptcoach::test::slurp;
 
 // A version 2 program with a progression: core (back strengthening) on Mon/Wed/Fri, walking between.
 json progressive() {

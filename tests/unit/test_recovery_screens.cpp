@@ -26,10 +26,7 @@ namespace {
 
 std::string app() { return (ptcoach::test::binDir() / "ptcoach").string(); }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 
 int runApp(const std::string& args, const fs::path& log, bool xvfb = true) {
     REQUIRE(fs::exists(app()));  // built with the rest (ctest runs after a full build)

@@ -16,10 +16,7 @@ using ptcoach::test::TestDatabase;
 namespace fs = std::filesystem;
 
 namespace {
-std::string readAll(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 
 std::string queryText(const Database& db, const std::string& sql) {
     Statement st = db.prepare(sql);
@@ -152,12 +149,12 @@ TEST_CASE("a database from a newer PT Coach is refused and left untouched", "[st
                 SQLITE_OK);
         sqlite3_close(raw);
     }
-    std::string before = readAll(file);
+    std::string before = slurp(file);
     auto db = Database::open(file);
     REQUIRE_FALSE(db.ok());
     CHECK_THAT(db.error().message, Catch::Contains("newer PT Coach") && Catch::Contains("999") &&
                                        Catch::Contains(file.string()));
-    CHECK(readAll(file) == before);
+    CHECK(slurp(file) == before);
 }
 
 TEST_CASE("a corrupt database file is reported and never overwritten", "[storage][sqlite]") {
@@ -168,11 +165,11 @@ TEST_CASE("a corrupt database file is reported and never overwritten", "[storage
         out << "this is not an SQLite database, just some text that got saved under the wrong name\n";
         for (int i = 0; i < 200; ++i) out << "garbage line " << i << "\n";
     }
-    std::string before = readAll(file);
+    std::string before = slurp(file);
     auto db = Database::open(file);
     REQUIRE_FALSE(db.ok());
     CHECK_THAT(db.error().message, Catch::Contains(file.string()) && Catch::Contains("left untouched"));
-    CHECK(readAll(file) == before);
+    CHECK(slurp(file) == before);
 }
 
 TEST_CASE("a version 1 SQLite database is migrated forward with its data kept", "[storage][sqlite]") {

@@ -31,10 +31,7 @@ TimePoint at(const char* iso) { return parseUtc(iso).value(); }
 
 int count(Database& db, const std::string& sql) { return static_cast<int>(ptcoach::test::queryInt(db, sql)); }
 
-std::string readAll(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ptcoach::test::slurp;
 
 }  // namespace
 
@@ -358,10 +355,10 @@ TEST_CASE("a database with a damaged page is reported and left as it was", "[sto
             f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
         }
     }
-    std::string before = readAll(file);
+    std::string before = slurp(file);
     auto db = Database::open(file);
     REQUIRE_FALSE(db.ok());
     CHECK_THAT(db.error().message, Catch::Contains(file.string()) && Catch::Contains("corrupt") &&
                                        Catch::Contains("left untouched"));
-    CHECK(readAll(file) == before);
+    CHECK(slurp(file) == before);
 }
