@@ -46,6 +46,7 @@ std::string appUsage() {
            "  --idle-timeout S      sign a patient out after S seconds without input (kiosk default 120)\n"
            "  --away-timeout S      sign a patient out after S seconds out of the camera's view (default 60)\n"
            "  --script FILE         drive the app from a script of clicks and keys (end-to-end tests)\n"
+           "  --clock-offset S      run as if the clock were S seconds later (tests: what happens an hour later)\n"
            "  --help                show this help\n";
 }
 
@@ -162,6 +163,13 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             auto n = parseInt(*v);
             if (!n || *n < 2 || *n > 86400) return makeError(a + ": '" + *v + "' is not a number of seconds (2-86400)");
             (a == "--idle-timeout" ? o.idleTimeoutS : o.awayTimeoutS) = *n;
+        } else if (a == "--clock-offset") {
+            auto v = value("S");
+            if (!v) return missing(a, "seconds");
+            auto n = parseInt(*v);
+            if (!n || *n < -315360000 || *n > 315360000)
+                return makeError("--clock-offset: '" + *v + "' is not a number of seconds (at most ten years either way)");
+            o.clockOffsetS = *n;
         } else {
             return makeError("unknown option '" + a + "' (see ptcoach --help)");
         }

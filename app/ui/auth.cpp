@@ -1,5 +1,6 @@
 // Sign-in, sign-out and the kiosk's rules (see auth.h).
 #include "auth.h"
+#include "ptcoach/core/clock.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -71,7 +72,7 @@ void trySignIn(UiState& st) {
     AuthUi& a = st.auth;
     if (!st.db) return;
     storage::AccountStore acc(*st.db);
-    auto now = std::chrono::system_clock::now();
+    auto now = wallNow();
     Expected<storage::SignInResult> r = a.byCode ? acc.signInWithCode(a.code, a.pin, now)
                                       : a.picked ? acc.signIn(*a.picked, a.pin, now)
                                                  : Expected<storage::SignInResult>(makeError("Pick your name first."));
@@ -305,7 +306,7 @@ void drawSignIn(UiState& st) {
         recordItem("Code");
         ImGui::PopFont();
     } else {
-        auto now = std::chrono::system_clock::now();
+        auto now = wallNow();
         auto list = [&](storage::Role role, const char* heading) {
             bool any = false;
             for (const auto& acc : a.accounts) {
@@ -417,7 +418,7 @@ void drawKioskExitPrompt(UiState& st) {
         if (st.db && a.exitTherapist) {
             // Only the picked therapist's PIN is tried: wrong PINs count against that profile alone.
             storage::AccountStore acc(*st.db);
-            auto r = acc.signIn(*a.exitTherapist, a.exitPin, std::chrono::system_clock::now());
+            auto r = acc.signIn(*a.exitTherapist, a.exitPin, wallNow());
             ok = r && r->outcome == storage::SignInOutcome::Ok && r->account &&
                  r->account->role == storage::Role::Therapist;
             why = !r ? r.error().message : r->message.empty() ? "That PIN is not right." : r->message;

@@ -16,6 +16,7 @@
 
 #include "app_options.h"
 #include "patient_import.h"
+#include "ptcoach/core/clock.h"
 #include "ptcoach/core/paths.h"
 #include "ui_state.h"
 
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
         std::cout << appUsage();
         return 0;
     }
+    setWallClockOffset(std::chrono::seconds(st.options.clockOffsetS));
     st.screen = screenFromName(st.options.screen).value_or(Screen::Home);
     if (st.options.listPrograms) return printProgramIds(st.options);
     if (st.options.listSessions) return printSessionHistory(st.options);

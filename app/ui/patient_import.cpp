@@ -1,4 +1,5 @@
 #include "patient_import.h"
+#include "ptcoach/core/clock.h"
 
 #include <fstream>
 #include <iostream>
@@ -45,7 +46,7 @@ Expected<std::string> importForPatient(storage::Database& db, storage::Id patien
         if (!p) return makeError(p.error().message);
         a.programId = p->id;
         a.definition = engine::programToJson(*p).dump();
-        a.startDate = engine::dayText(engine::localDay(engine::SystemClock::now()));
+        a.startDate = engine::dayText(engine::localDay(wallNow()));
         a.notes = p->notes;
         what = p->title + ", from today (" + a.startDate + ")";
     }

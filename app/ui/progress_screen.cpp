@@ -1,4 +1,5 @@
 // The Progress screen: the library's charts drawn into ImGui draw lists, plus export buttons.
+#include "ptcoach/core/clock.h"
 #include "ptcoach/recovery/progress.h"
 #include "progress_screen.h"
 
@@ -60,7 +61,7 @@ Rect place(const char* id, float w, float h) {
     return {p.x, p.y, w, h};
 }
 
-std::string today() { return recovery::localText(system_clock::now(), "%Y-%m-%d_%H%M"); }
+std::string today() { return recovery::localText(wallNow(), "%Y-%m-%d_%H%M"); }
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // The Recovery screen (episode, red-flag screening, ice/heat timer, check-in, water) and the
 // per-frame recovery hook. Draw functions read RecoveryUi and record actions; updateRecovery()
 // runs them against the database between frames, each write one transaction.
+#include "ptcoach/core/clock.h"
 #include "ptcoach/recovery/progress.h"
 #include "recovery_screen.h"
 
@@ -12,6 +13,7 @@
 #include <iostream>
 
 #include "ptcoach/recovery/export.h"
+#include "ptcoach/storage/account_store.h"
 #include "ui_state.h"
 #include "widgets.h"
 
@@ -111,6 +113,10 @@ void refresh(UiState& st, RecoveryStore& store, TimePoint now) {
     auto gate = recovery::exerciseGateFor(store, r.profileId, now);
     if (!gate) return fail(gate.error().message);
     r.gate = *gate;
+    auto alerts = store.redFlagAlerts(r.profileId);
+    if (!alerts) return fail(alerts.error().message);
+    r.alerts.clear();
+    for (const auto& a : *alerts) r.alerts.push_back(recovery::describeAlert(a));
     auto scr = store.latestRedFlagScreen(r.profileId, r.episode ? std::optional(r.episode->id) : std::nullopt);
     if (!scr) return fail(scr.error().message);
     r.lastScreen = *scr;
@@ -167,6 +173,14 @@ void tick(UiState& st, RecoveryStore& store, TimePoint now) {
 
 }  // namespace
 
+void openClinicianClearance(UiState& st) {
+    if (st.options.kiosk) return;  // at a clinic, the therapist clears red flags
+    st.recovery.clearance = ClearanceForm{};
+    st.recovery.clearance.open = true;
+    std::snprintf(st.recovery.clearance.seenOn.data(), st.recovery.clearance.seenOn.size(), "%s",
+                  recovery::localText(wallNow(), "%Y-%m-%d").c_str());
+}
+
 void requestRecoveryRefresh(UiState& st) {
     st.recovery.actions.push_back([](UiState& s, RecoveryStore& store, TimePoint now) { refresh(s, store, now); });
 }
@@ -175,7 +189,7 @@ void updateRecovery(UiState& st) {
     RecoveryUi& r = st.recovery;
     if (!st.db) return;
     RecoveryStore store(*st.db);
-    TimePoint now = system_clock::now();
+    TimePoint now = wallNow();
     if (!r.loaded) {
         auto pid = currentPatient(st);
         if (!pid) return;  // nobody (or a therapist) signed in: no patient's timers run here
@@ -246,68 +260,219 @@ namespace {
 
 void drawScreenForm(UiState& st) {
     RecoveryUi& r = st.recovery;
-    auto qs = recovery::questionsFor(r.screen.kind);
-    heading(st, r.screen.kind == recovery::ScreenKind::Full ? "Red-flag questions for this episode"
-                                                            : "Quick safety check before your session");
-    ImGui::TextWrapped("Answer each one honestly. Any \"yes\" pauses exercise and tells you who to see.");
+    ScreenForm& f = r.screen;
+    heading(st, f.kind == recovery::ListKind::Full ? "Red-flag questions for this episode"
+                                                   : "Quick safety check before your session");
+    ImGui::TextWrapped("Answer each one honestly. A \"yes\" tells you who to see; most of them pause exercise until a "
+                       "clinician has checked.");
     ImGui::Spacing();
     ImGui::BeginChild("questions", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 1.6f), false,
                       ImGuiWindowFlags_NavFlattened);
+    if (ImGui::IsWindowAppearing()) ImGui::SetScrollY(0);  // opens at the first (emergency) question
     float btn = 110 * st.dpiScale;
-    for (size_t i = 0; i < qs.size(); ++i) {
-        ImGui::PushID(static_cast<int>(i));
-        int& a = r.screen.answers[i];
+    int missing = 0;
+    for (size_t i = 0; i < f.asked.size(); ++i) {
+        const safety::Question* q = safety::question(f.asked[i]);
+        if (!q) continue;
+        auto it = f.answers.find(q->id);
+        int a = it == f.answers.end() ? -1 : it->second;
+        bool miss = f.tried && a < 0;
+        missing += miss ? 1 : 0;
         float textW = ImGui::GetContentRegionAvail().x - 2 * btn - 40 * st.dpiScale;
         ImVec2 start = ImGui::GetCursorPos();
         ImGui::PushTextWrapPos(start.x + textW);
-        ImGui::TextWrapped("%zu. %s%s", i + 1, qs[i].text, qs[i].emergency ? "  (emergency)" : "");
+        if (miss) ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+        ImGui::TextWrapped("%zu. %s%s", i + 1, q->text.c_str(), q->tier == safety::Tier::Emergency ? "  (emergency)" : "");
+        if (miss) {
+            ImGui::TextUnformatted("Answer yes or no.");
+            ImGui::PopStyleColor();
+            recordText("Answer yes or no: " + q->shortText);
+        }
         ImGui::PopTextWrapPos();
         float after = ImGui::GetCursorPosY();
         ImGui::SetCursorPos(ImVec2(start.x + textW + 20 * st.dpiScale, start.y));
+        // Yes first, then No: the same order as the session's check-in.
         ImGui::PushStyleColor(ImGuiCol_Button, a == 1 ? IM_COL32(200, 60, 60, 255) : IM_COL32(60, 66, 84, 255));
-        if (button("Yes", ImVec2(btn, 0))) a = 1;
-        ImGui::PopStyleColor();
-        ImGui::SameLine();
-        ImGui::PushStyleColor(ImGuiCol_Button, a == 0 ? IM_COL32(38, 140, 110, 255) : IM_COL32(60, 66, 84, 255));
-        if (button("No", ImVec2(btn, 0))) a = 0;
+        if (button(("Yes##" + q->id).c_str(), ImVec2(btn, 0))) f.answers[q->id] = 1;
         ImGui::PopStyleColor();
         if (i == 0 && ImGui::IsWindowAppearing()) ImGui::SetItemDefaultFocus();
+        ImGui::SameLine();
+        ImGui::PushStyleColor(ImGuiCol_Button, a == 0 ? IM_COL32(38, 140, 110, 255) : IM_COL32(60, 66, 84, 255));
+        if (button(("No##" + q->id).c_str(), ImVec2(btn, 0))) f.answers[q->id] = 0;
+        ImGui::PopStyleColor();
         ImGui::SetCursorPosY(std::max(after, ImGui::GetCursorPosY()) + 6 * st.dpiScale);
         ImGui::Separator();
-        ImGui::PopID();
     }
     ImGui::EndChild();
-    bool complete = std::all_of(r.screen.answers.begin(), r.screen.answers.end(), [](int a) { return a >= 0; });
-    ImGui::BeginDisabled(!complete);
+    bool complete = std::all_of(f.asked.begin(), f.asked.end(), [&](const std::string& id) { return f.answers.count(id) > 0; });
     if (button("Save my answers")) {
-        recovery::Answers answers;
-        for (size_t i = 0; i < qs.size(); ++i) answers[qs[i].id] = r.screen.answers[i] == 1;
-        auto kind = r.screen.kind;
-        r.actions.push_back([answers, kind](UiState& s, RecoveryStore& store, TimePoint now) {
-            RecoveryUi& rr = s.recovery;
-            auto ep = store.activeEpisode(rr.profileId);
-            std::optional<storage::Id> eid;
-            if (ep && *ep) eid = (*ep)->id;
-            auto out = recovery::recordScreen(store, rr.profileId, eid, kind, answers, now);
-            if (!out) return setNotice(rr, "Not saved: " + out.error().message, true);
-            rr.screen.open = false;
-            setNotice(rr, out->advice, out->anyYes);
-            if (out->anyYes) addBanner(rr, out->emergency ? "Seek emergency care now." : "Exercise paused: see a clinician.", true, now);
-        });
+        if (!complete) {
+            f.tried = true;
+        } else {
+            recovery::Answers answers;
+            for (const auto& id : f.asked) answers[id] = f.answers[id] == 1;
+            auto kind = f.kind;
+            auto asked = f.asked;
+            r.actions.push_back([answers, kind, asked](UiState& s, RecoveryStore& store, TimePoint now) {
+                RecoveryUi& rr = s.recovery;
+                auto ep = store.activeEpisode(rr.profileId);
+                std::optional<storage::Id> eid;
+                if (ep && *ep) eid = (*ep)->id;
+                auto out = recovery::recordScreen(store, rr.profileId, eid, kind, asked, answers, now);
+                if (!out) return setNotice(rr, "Not saved: " + out.error().message, true);
+                rr.screen.open = false;
+                if (!out->anyYes) setNotice(rr, "Saved: no red flags. You can go ahead, gently, and stop if anything new appears.", false);
+                else setNotice(rr, out->heading + ". " + out->advice, out->blocked);
+                if (out->blocked)
+                    addBanner(rr, out->emergency ? "Seek emergency care now." : "Exercise paused: see a clinician.", true, now);
+                s.session.blockedReason.clear();  // the session screen looks at the gate again
+            });
+        }
     }
-    ImGui::EndDisabled();
     ImGui::SameLine();
-    if (button("Cancel")) r.screen.open = false;  // form state only
-    if (!complete) {
+    if (button("Cancel")) f.open = false;  // form state only
+    if (missing > 0) {
         ImGui::SameLine();
-        ImGui::TextDisabled("Answer every question to save.");
+        ImGui::AlignTextToFramePadding();
+        std::string line = std::to_string(missing) + (missing == 1 ? " question still needs" : " questions still need") +
+                           " an answer (marked above).";
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kAmber), "%s", line.c_str());
+        recordText(line);
     }
 }
 
-void openScreen(RecoveryUi& r, recovery::ScreenKind kind) {
+void openScreen(RecoveryUi& r, recovery::ListKind kind) {
+    r.screen = ScreenForm{};
     r.screen.open = true;
     r.screen.kind = kind;
-    r.screen.answers.assign(recovery::questionsFor(kind).size(), -1);
+    r.screen.asked = recovery::questionIds(kind);
+}
+
+// "A clinician has seen me": the details, then a confirmation on a second screen.
+void drawClearance(UiState& st) {
+    RecoveryUi& r = st.recovery;
+    ClearanceForm& f = r.clearance;
+    std::vector<const recovery::AlertView*> open;
+    for (const auto& v : r.gate.open) open.push_back(&v);
+    if (!f.confirming) {
+        heading(st, "A clinician has seen me");
+        ImGui::TextWrapped("Record this only after a doctor, physical therapist or other clinician has seen you about "
+                           "what you answered, and told you that you may exercise. It resolves these red flags:");
+        for (const auto* v : open) {
+            std::string line = std::string(safety::tierLabel(v->tier)) + ": " + v->what + " (answered " +
+                               dayTime(v->alert.answeredAt) + ")";
+            ImGui::BulletText("%s", line.c_str());
+            recordText(line);
+        }
+        ImGui::Spacing();
+        ImGui::SetNextItemWidth(200 * st.dpiScale);
+        ImGui::InputTextWithHint("Day you were seen (YYYY-MM-DD)", "YYYY-MM-DD", f.seenOn.data(), f.seenOn.size());
+        recordItem("Day you were seen");
+        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+        ImGui::InputTextWithHint("Clinician or clinic (optional)", "e.g. Dr Lee, Riverside Physio", f.clinician.data(),
+                                 f.clinician.size());
+        recordItem("Clinician or clinic");
+        if (!f.error.empty()) coloredWrapped(kRed, f.error);
+        if (button("Next")) {
+            std::string day = f.seenOn.data();
+            std::string today = recovery::localText(wallNow(), "%Y-%m-%d");
+            if (!storage::isCalendarDate(day)) f.error = "Write the day you were seen as YYYY-MM-DD, for example " + today + ".";
+            else if (day > today) f.error = "The day you were seen (" + day + ") is after today.";
+            else {
+                f.error.clear();
+                f.confirming = true;
+            }
+        }
+        ImGui::SameLine();
+        if (button("Cancel")) r.clearance = ClearanceForm{};
+        return;
+    }
+    heading(st, "Please confirm");
+    std::string who = f.clinician[0] ? std::string(f.clinician.data()) : std::string("a clinician");
+    std::string text = "You are recording that " + who + " saw you on " + std::string(f.seenOn.data()) +
+                       " and cleared you to exercise. This is kept in your history, printed in your report and shown "
+                       "to your therapist.";
+    ImGui::TextWrapped("%s", text.c_str());
+    recordText(text);
+    ImGui::Spacing();
+    if (button("Yes, I was cleared to exercise")) {
+        std::string day = f.seenOn.data(), clinician = f.clinician.data();
+        r.actions.push_back([day, clinician](UiState& s, RecoveryStore& store, TimePoint now) {
+            RecoveryUi& rr = s.recovery;
+            if (Status e = recovery::recordClinicianClearance(store, rr.profileId, day, clinician, now); !e) {
+                rr.clearance.error = "Not saved: " + e.message();
+                rr.clearance.confirming = false;
+                return;
+            }
+            rr.clearance = ClearanceForm{};
+            setNotice(rr, "Recorded: a clinician cleared you to exercise. Start gently, and stop if anything new appears.",
+                      false);
+            s.session.blockedReason.clear();  // the session screen looks at the gate again
+        });
+    }
+    ImGui::SameLine();
+    if (button("Go back")) f.confirming = false;
+}
+
+// The red flags: open ones first (what they mean and how they are resolved), advice, or none.
+void drawRedFlagStatus(UiState& st) {
+    RecoveryUi& r = st.recovery;
+    const auto& g = r.gate;
+    bool anyBlocking = !g.allowed;
+    if (anyBlocking) {
+        beginPanel();
+        ImGui::PushFont(st.fonts.heading);
+        coloredWrapped(kRed, g.emergency ? "RED FLAG: seek emergency care now" : "RED FLAG: exercise paused");
+        ImGui::PopFont();
+        recordText(g.emergency ? "RED FLAG: seek emergency care now" : "RED FLAG: exercise paused");
+        for (const auto& v : g.open) {
+            if (!safety::blocks(v.tier)) continue;
+            std::string line = std::string(safety::tierLabel(v.tier)) + ": " + v.what + " (answered " +
+                               dayTime(v.alert.answeredAt) + ")";
+            ImGui::BulletText("%s", line.c_str());
+            recordText(line);
+        }
+        ImGui::TextWrapped("%s", g.reason.c_str());
+        recordText(g.reason);
+        if (st.options.kiosk) {
+            ImGui::TextWrapped("Your therapist clears it after seeing you.");
+        } else {
+            ImGui::TextWrapped("It stays until your therapist clears it, or until you record that a clinician has seen "
+                               "you and cleared you to exercise.");
+            if (button("A clinician has seen me")) openClinicianClearance(st);
+        }
+        endPanel(IM_COL32(90, 30, 30, 255), 8 * st.dpiScale);
+    }
+    for (const auto& v : g.advice) {
+        std::string line = "Advice (" + dayTime(v.alert.answeredAt) + ", " + v.what + "): " + v.advice;
+        coloredWrapped(kAmber, line);
+        recordText(line);
+    }
+    if (!anyBlocking) {
+        std::string when = r.lastScreen ? " (last checked " + dayTime(r.lastScreen->takenAt) + ")" : "";
+        std::string line = "No open red flags" + when + ".";
+        coloredWrapped(kGreen, line);
+        recordText(line);
+    }
+}
+
+// Every red flag and how it was resolved (newest first).
+void drawRedFlagHistory(UiState& st) {
+    RecoveryUi& r = st.recovery;
+    if (r.alerts.empty()) return;
+    std::string title = "Red-flag history (" + std::to_string(r.alerts.size()) + ")##flags";
+    if (!ImGui::CollapsingHeader(title.c_str())) return;
+    for (const auto& v : r.alerts) {
+        const auto& a = v.alert;
+        std::string line = dayTime(a.answeredAt) + "  " + std::string(safety::tierLabel(v.tier)) + ": " + v.what + ".  ";
+        if (a.open()) line += "Open.";
+        else if (a.resolution == "clinician_visit")
+            line += "Cleared: seen by " + (a.clinician.empty() ? std::string("a clinician") : a.clinician) + " on " +
+                    a.seenOn.value_or("?") + " (recorded " + dayTime(*a.resolvedAt) + ").";
+        else line += "Cleared by your therapist " + dayTime(*a.resolvedAt) + ": " + a.note;
+        ImGui::TextWrapped("%s", line.c_str());
+        recordText(line);
+    }
 }
 
 void drawNewEpisode(UiState& st) {
@@ -346,7 +511,7 @@ void drawNewEpisode(UiState& st) {
             rr.showNewEpisode = false;
             rr.newEpisode = NewEpisodeForm{};
             setNotice(rr, "Episode saved. Now the red-flag questions.", false);
-            openScreen(rr, recovery::ScreenKind::Full);
+            openScreen(rr, recovery::ListKind::Full);
         });
     }
     if (r.episode) {
@@ -375,36 +540,33 @@ void drawEpisodeCard(UiState& st, TimePoint now) {
     coloredWrapped(IM_COL32(160, 170, 185, 255), advice);
     ImGui::Spacing();
 
-    // Safety status.
-    const auto& g = r.gate;
-    if (e.blocked) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 30, 30, 255));
-        ImGui::BeginChild("flag", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 5.2f), true);
-        ImGui::PushFont(st.fonts.heading);
-        coloredWrapped(kRed, g.emergency ? "RED FLAG: seek emergency care" : "RED FLAG: exercise paused");
-        ImGui::PopFont();
-        ImGui::TextWrapped("%s", g.reason.c_str());
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-    } else if (g.needsFullScreen) {
+    if (r.gate.needsFullScreen) {
         coloredWrapped(kAmber, "This episode has not been screened for red flags yet.");
-        if (button("Answer the red-flag questions")) openScreen(r, recovery::ScreenKind::Full);
-    } else {
-        std::string when = r.lastScreen ? " (last checked " + dayTime(r.lastScreen->takenAt) + ")" : "";
-        coloredWrapped(kGreen, (g.allowed ? "No red flags: gentle exercise is fine" : "No red flags so far") + when + ".");
-        if (button("Quick safety check before a session")) openScreen(r, recovery::ScreenKind::Short);
+        if (button("Answer the red-flag questions")) openScreen(r, recovery::ListKind::Full);
+    } else if (r.gate.allowed) {
+        if (button("Quick safety check before a session")) openScreen(r, recovery::ListKind::Short);
     }
-    if (e.clearedAt) ImGui::TextDisabled("Red flag cleared %s: %s", dayTime(*e.clearedAt).c_str(), e.clearedNote.c_str());
     ImGui::Spacing();
+    if (r.confirmEndEpisode) {
+        std::string ask = "End this episode now?";
+        if (!r.gate.allowed) ask += " Your open red flag stays open: ending the episode does not clear it.";
+        coloredWrapped(kAmber, ask);
+        recordText(ask);
+        if (button("Yes, this episode is over")) {
+            storage::Id id = e.id;
+            r.confirmEndEpisode = false;
+            r.actions.push_back([id](UiState& s, RecoveryStore& store, TimePoint now2) {
+                if (Status st2 = store.endEpisode(id, now2); !st2) return setNotice(s.recovery, "Not saved: " + st2.message(), true);
+                setNotice(s.recovery, "Episode closed. Well done.", false);
+            });
+        }
+        ImGui::SameLine();
+        if (button("Not yet")) r.confirmEndEpisode = false;
+        return;
+    }
     if (button("New episode")) r.showNewEpisode = true;
     ImGui::SameLine();
-    if (button("This episode is over")) {
-        storage::Id id = e.id;
-        r.actions.push_back([id](UiState& s, RecoveryStore& store, TimePoint now2) {
-            if (Status st2 = store.endEpisode(id, now2); !st2) return setNotice(s.recovery, "Not saved: " + st2.message(), true);
-            setNotice(s.recovery, "Episode closed. Well done.", false);
-        });
-    }
+    if (button("This episode is over")) r.confirmEndEpisode = true;
 }
 
 void drawTimerCard(UiState& st, TimePoint now) {
@@ -553,19 +715,27 @@ void drawRecoveryScreen(UiState& st) {
         ImGui::TextUnformatted("Loading...");
         return;
     }
-    TimePoint now = system_clock::now();
+    TimePoint now = wallNow();
     if (r.screen.open) {
         drawScreenForm(st);
+        return;
+    }
+    if (r.clearance.open && !st.options.kiosk) {
+        drawClearance(st);
         return;
     }
     float gap = 20 * st.dpiScale;
     float colW = (ImGui::GetContentRegionAvail().x - gap) * 0.5f;
     ImGui::BeginChild("left", ImVec2(colW, 0), false, ImGuiWindowFlags_NavFlattened);
+    drawRedFlagStatus(st);
+    ImGui::Spacing();
     if (!r.episode || r.showNewEpisode) drawNewEpisode(st);
     else drawEpisodeCard(st, now);
     ImGui::Spacing();
     ImGui::Separator();
     drawCheckIn(st);
+    ImGui::Spacing();
+    drawRedFlagHistory(st);
     ImGui::EndChild();
     ImGui::SameLine(0, gap);
     ImGui::BeginChild("right", ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
@@ -602,7 +772,7 @@ int runRecoveryExports(const AppOptions& o) {
         }
     }
     if (o.report) {
-        if (Status s = recovery::writeReport(store, *pid, system_clock::now(), *o.report); !s) {
+        if (Status s = recovery::writeReport(store, *pid, wallNow(), *o.report); !s) {
             std::cerr << "ptcoach: report failed: " << s.message() << "\n";
             rc = 1;
         } else {

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,8 +34,20 @@ struct NewEpisodeForm {
 
 struct ScreenForm {
     bool open = false;
-    recovery::ScreenKind kind = recovery::ScreenKind::Full;
-    std::vector<int> answers;  // per question of the kind: -1 unanswered, 0 no, 1 yes
+    recovery::ListKind kind = recovery::ListKind::Full;
+    std::vector<std::string> asked;      // the question ids, in order
+    std::map<std::string, int> answers;  // id -> 0 no, 1 yes (absent: unanswered)
+    bool tried = false;                  // "Save" was pressed with questions unanswered
+};
+
+// "A clinician has seen me": the record that resolves the person's open red flags at home, in two
+// steps (the details, then a confirmation).
+struct ClearanceForm {
+    bool open = false;
+    bool confirming = false;
+    std::array<char, 16> seenOn{};      // YYYY-MM-DD
+    std::array<char, 128> clinician{};  // optional
+    std::string error;
 };
 
 struct CheckInForm {
@@ -73,6 +86,7 @@ struct RecoveryUi {
     std::optional<storage::Episode> episode;
     recovery::ThermalStatus thermal;
     recovery::ExerciseGate gate;
+    std::vector<recovery::AlertView> alerts;  // every red flag, newest first (the history)
     std::optional<storage::RedFlagScreenRecord> lastScreen;
     std::optional<storage::CheckIn> lastCheckIn;
     int waterTodayMl = 0;
@@ -85,6 +99,8 @@ struct RecoveryUi {
     NewEpisodeForm newEpisode;
     bool showNewEpisode = false;
     ScreenForm screen;
+    ClearanceForm clearance;
+    bool confirmEndEpisode = false;
     CheckInForm checkIn;
     int timerMinutes = 15;
     std::string lastExport;
@@ -101,6 +117,8 @@ void drawRecoveryBanners(UiState& st);
 void releaseRecovery(UiState& st);
 
 void drawRecoveryScreen(UiState& st);  // progress_screen.h has the Progress screen
+// Opens the "a clinician has seen me" record on the Recovery screen (not at a kiosk).
+void openClinicianClearance(UiState& st);
 // Records "reload the model now" (after a change made elsewhere, or on entering a screen).
 void requestRecoveryRefresh(UiState& st);
 

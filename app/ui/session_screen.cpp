@@ -12,6 +12,7 @@
 #include "demo_figure.h"
 #include "ptcoach/analysis/view.h"
 #include "ptcoach/engine/calendar.h"
+#include "ptcoach/recovery/progress.h"
 #include "session_ui.h"
 #include "ui_state.h"
 #include "widgets.h"
@@ -168,64 +169,153 @@ void painRow(UiState& st, int selected, SessionAction action) {
     ImGui::TextDisabled("0 = no pain, 10 = the worst pain you can imagine");
 }
 
+// "1 exercise", "3 exercises".
+std::string countText(size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// One red-flag question with its Yes and No buttons (labels "Yes##<id>", "No##<id>", so a script
+// can click each row's own). Yes comes first, everywhere.
+void yesNoRow(UiState& st, const safety::Question& q, int answer, bool missing, SessionAction action) {
+    SessionUi& su = st.session;
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    if (missing) ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+    ImGui::TextWrapped("%s%s", q.text.c_str(), q.tier == safety::Tier::Emergency ? "  (emergency)" : "");
+    if (missing) {
+        ImGui::TextUnformatted("Answer yes or no.");
+        ImGui::PopStyleColor();
+        recordText("Answer yes or no: " + q.shortText);
+    }
+    ImGui::TableNextColumn();
+    for (int v : {1, 0}) {
+        if (v == 0) ImGui::SameLine();
+        bool sel = answer == v;
+        ImU32 on = v ? IM_COL32(200, 60, 60, 255) : IM_COL32(38, 140, 110, 255);
+        ImGui::PushStyleColor(ImGuiCol_Button, sel ? on : IM_COL32(60, 66, 84, 255));
+        std::string label = std::string(v ? "Yes" : "No") + "##" + q.id;
+        if (button(label.c_str(), ImVec2(80 * st.dpiScale, 0))) su.act(action, q.id + ":" + std::to_string(v));
+        ImGui::PopStyleColor();
+    }
+}
+
 void drawCheckIn(UiState& st, engine::Session& s) {
     SessionUi& su = st.session;
     ImGui::PushFont(st.fonts.heading);
     ImGui::TextUnformatted("Before you start: how is your back today?");
     ImGui::PopFont();
-    ImGui::Text("%s  -  %zu exercises", s.plan().title.c_str(), s.plan().exercises.size());
+    std::string what = s.plan().title + "  -  " + countText(s.plan().exercises.size(), "exercise", "exercises");
+    ImGui::TextUnformatted(what.c_str());
+    recordText(what);
+    if (!su.checkInError.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("%s", su.checkInError.c_str());
+        ImGui::PopStyleColor();
+        recordText(su.checkInError);
+    }
     ImGui::Spacing();
     ImGui::TextUnformatted("Pain right now:");
     painRow(st, su.pain, SessionAction::SetPain);
     if (ImGui::GetFrameCount() < 3) ImGui::SetItemDefaultFocus();
-    ImGui::Spacing();
-    ImGui::TextUnformatted("Any of these today?");
-    // The questions scroll; the buttons below stay on screen.
-    float buttonsH = ImGui::GetFrameHeightWithSpacing() * 1.6f + (su.formError.empty() ? 0 : 40 * st.dpiScale);
-    ImGui::BeginChild("questions", ImVec2(0, std::max(120.0f, ImGui::GetContentRegionAvail().y - buttonsH)), false,
-                      ImGuiWindowFlags_NavFlattened);
-    const auto& qs = engine::checkInRedFlagQuestions();
-    if (ImGui::BeginTable("flags", 2, ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn("question", ImGuiTableColumnFlags_WidthStretch, 4.0f);
-        ImGui::TableSetupColumn("answer", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        for (size_t i = 0; i < qs.size(); ++i) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", qs[i].text.c_str());
-            ImGui::TableNextColumn();
-            ImGui::PushID(static_cast<int>(i));
-            int a = i < su.answers.size() ? su.answers[i] : -1;
-            for (int v : {0, 1}) {
-                if (v) ImGui::SameLine();
-                bool sel = a == v;
-                if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(v ? kOrange : kGreen));
-                if (button(v ? "Yes" : "No", ImVec2(80 * st.dpiScale, 0)))
-                    su.act(SessionAction::SetAnswer, std::to_string(i) + ":" + std::to_string(v));
-                if (sel) ImGui::PopStyleColor();
-            }
-            ImGui::PopID();
-        }
-        ImGui::EndTable();
+    if (su.checkInTried && su.pain < 0) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+        ImGui::TextUnformatted("Pick a number from 0 to 10 for your pain now.");
+        ImGui::PopStyleColor();
+        recordText("Pick a number from 0 to 10 for your pain now.");
     }
-    ImGui::EndChild();
-    if (button("None of these")) su.act(SessionAction::AllNo);
-    ImGui::SameLine();
+    ImGui::Spacing();
+    const auto& ids = s.checkInQuestions();
+    int missing = 0;
+    if (ids.empty()) {
+        std::string when = su.lastAnswered ? recovery::localText(*su.lastAnswered, "%H:%M") : std::string("just now");
+        std::string line = "You answered the safety questions at " + when + ": no need to answer them again.";
+        ImGui::TextWrapped("%s", line.c_str());
+        recordText(line);
+    } else {
+        ImGui::TextUnformatted(su.checkInList == recovery::ListKind::Full
+                                   ? "Any of these? (the full safety list, once for this episode)"
+                                   : "Any of these today?");
+        // The questions scroll; the buttons below stay where they are.
+        float buttonsH = ImGui::GetFrameHeightWithSpacing() * 1.6f;
+        ImGui::BeginChild("questions", ImVec2(0, std::max(120.0f, ImGui::GetContentRegionAvail().y - buttonsH)), false,
+                          ImGuiWindowFlags_NavFlattened);
+        if (ImGui::IsWindowAppearing()) ImGui::SetScrollY(0);  // opens at the first (emergency) question
+        if (ImGui::BeginTable("flags", 2, ImGuiTableFlags_SizingStretchProp)) {
+            ImGui::TableSetupColumn("question", ImGuiTableColumnFlags_WidthStretch, 4.0f);
+            ImGui::TableSetupColumn("answer", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+            for (const auto& id : ids) {
+                const safety::Question* q = safety::question(id);
+                if (!q) continue;
+                auto it = su.answers.find(id);
+                int a = it == su.answers.end() ? -1 : it->second;
+                bool miss = su.checkInTried && a < 0;
+                missing += miss ? 1 : 0;
+                yesNoRow(st, *q, a, miss, SessionAction::SetAnswer);
+            }
+            ImGui::EndTable();
+        }
+        ImGui::EndChild();
+        if (button("None of these")) su.act(SessionAction::AllNo);
+        ImGui::SameLine();
+    }
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kTeal));
     if (button("  Start the session  ")) su.act(SessionAction::SubmitCheckIn);
     ImGui::PopStyleColor();
-    if (!su.formError.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-        ImGui::TextWrapped("%s", su.formError.c_str());
-        ImGui::PopStyleColor();
+    if (missing > 0) {
+        ImGui::SameLine();
+        std::string line = countText(static_cast<size_t>(missing), "question still needs", "questions still need") +
+                           " an answer (marked above).";
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kAmber), "%s", line.c_str());
+        recordText(line);
     }
 }
 
-void drawStopped(UiState& st, engine::Session& s) {
+// An advice-tier "yes": what it means, before the session goes on.
+void drawAdvice(UiState& st) {
+    SessionUi& su = st.session;
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+    ImGui::TextWrapped("Go gently today");
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    recordText("Go gently today");
     ImGui::Spacing();
-    cueBanner(st, s.cue(), ImGui::GetCursorScreenPos(), ImGui::GetContentRegionAvail().x);
-    ImGui::Dummy(ImVec2(0, 120 * st.dpiScale));
-    ImGui::TextWrapped("PT Coach is a coach, not a doctor. What you answered is a warning sign that needs a clinician's "
-                       "check. Your answers were saved with your history so your therapist can see them.");
+    ImGui::TextWrapped("%s", su.advice.c_str());
+    recordText(su.advice);
+    ImGui::Spacing();
+    ImGui::TextWrapped("Your answer was saved with your history, and your therapist (if you have one) sees it.");
+    if (button("Go on with the session")) su.act(SessionAction::AckAdvice);
+    if (!ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
+    ImGui::SameLine();
+    if (button("Not today")) st.go(Screen::Home);
+}
+
+// The check-in stopped the session but its answers could not be saved (otherwise the open red
+// flags are shown by drawBlocked, from the history).
+void drawStopped(UiState& st, engine::Session& s) {
+    SessionUi& su = st.session;
+    const safety::Outcome& o = s.checkInOutcome();
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::PushStyleColor(ImGuiCol_Text, o.emergency ? kRed : kAmber);
+    ImGui::TextWrapped("%s", o.heading.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    recordText(o.heading);
+    for (const safety::Question* q : o.yes) {
+        if (!safety::blocks(q->tier)) continue;
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s", q->advice.c_str());
+        recordText(q->advice);
+    }
+    if (!su.checkInError.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("%s", su.checkInError.c_str());
+        ImGui::PopStyleColor();
+        recordText(su.checkInError);
+    }
+    ImGui::Spacing();
+    ImGui::TextWrapped("PT Coach is a coach, not a doctor. What you answered needs a clinician's check first.");
     if (button("Back home")) st.go(Screen::Home);
 }
 
@@ -493,6 +583,54 @@ void drawSummary(UiState& st, engine::Session& s) {
     }
 }
 
+// An open red flag: no session until it is resolved.
+void drawBlocked(UiState& st) {
+    SessionUi& su = st.session;
+    ImGui::Spacing();
+    ImGui::PushFont(st.fonts.title);
+    ImGui::PushStyleColor(ImGuiCol_Text, su.blockedEmergency ? kRed : kAmber);
+    ImGui::SetWindowFontScale(0.6f);
+    ImGui::TextWrapped("%s", su.blockedHeading.c_str());
+    ImGui::SetWindowFontScale(1.0f);
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    recordText(su.blockedHeading);
+    ImGui::Spacing();
+    if (!su.blockedAlerts.empty()) {
+        ImGui::TextUnformatted("What you answered:");
+        for (const auto& v : su.blockedAlerts) {
+            std::string line = std::string(safety::tierLabel(v.tier)) + ": " + v.what + " (answered " +
+                               recovery::localText(v.alert.answeredAt, "%a %d %b, %H:%M") + ")";
+            ImGui::BulletText("%s", line.c_str());
+            recordText(line);
+        }
+        ImGui::Spacing();
+    }
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(su.blockedReason.c_str());
+    ImGui::PopTextWrapPos();
+    recordText(su.blockedReason);
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::Spacing();
+    const char* how = st.options.kiosk
+                          ? "PT Coach is a coach, not a doctor. Exercise stays paused until your therapist has seen you "
+                            "and clears it."
+                          : "PT Coach is a coach, not a doctor. Exercise stays paused until your therapist clears it, "
+                            "or until you record that a clinician has seen you and cleared you to exercise.";
+    ImGui::TextWrapped("%s", how);
+    recordText(how);
+    ImGui::Spacing();
+    if (!st.options.kiosk) {
+        if (button("A clinician has seen me")) {
+            openClinicianClearance(st);
+            st.go(Screen::Recovery);
+        }
+        ImGui::SameLine();
+    }
+    if (button("Back home")) st.go(Screen::Home);
+}
+
 void drawPicker(UiState& st) {
     SessionUi& su = st.session;
     if (su.restDay) {
@@ -544,17 +682,7 @@ void drawSession(UiState& st) {
         return;
     }
     if (!su.blockedReason.empty()) {
-        ImGui::PushFont(st.fonts.heading);
-        ImGui::PushStyleColor(ImGuiCol_Text, su.blockedEmergency ? kRed : kAmber);
-        ImGui::TextWrapped("%s", su.blockedEmergency ? "Seek emergency care now" : "No exercise today: see a clinician");
-        ImGui::PopStyleColor();
-        ImGui::PopFont();
-        ImGui::Spacing();
-        ImGui::TextWrapped("%s", su.blockedReason.c_str());
-        ImGui::Spacing();
-        ImGui::TextWrapped("PT Coach is a coach, not a doctor. Exercise stays paused for this episode until your "
-                           "therapist clears it.");
-        if (button("Back home")) st.go(Screen::Home);
+        drawBlocked(st);
         return;
     }
     if (!s) {
@@ -564,9 +692,15 @@ void drawSession(UiState& st) {
     switch (s->stage()) {
         case Stage::CheckIn: drawCheckIn(st, *s); break;
         case Stage::Stopped: drawStopped(st, *s); break;
-        case Stage::Setup: drawSetup(st, *s); break;
+        case Stage::Setup:
+            if (!su.advice.empty()) drawAdvice(st);
+            else drawSetup(st, *s);
+            break;
         case Stage::Active:
-        case Stage::Rest: drawExercise(st, *s); break;
+        case Stage::Rest:
+            if (!su.advice.empty()) drawAdvice(st);
+            else drawExercise(st, *s);
+            break;
         case Stage::PainAfter: drawPainAfter(st, *s); break;
         case Stage::Summary: drawSummary(st, *s); break;
     }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "ptcoach/core/clock.h"
 #include "ptcoach/engine/calendar.h"
 #include "ptcoach/engine/exchange.h"
 #include "ptcoach/recovery/red_flags.h"
@@ -83,12 +84,16 @@ void ensureLibrary(SessionUi& su) {
 void resetSession(SessionUi& su) {
     su.session.reset();
     su.planError.clear();
+    su.blockedHeading.clear();
     su.blockedReason.clear();
     su.blockedEmergency = false;
+    su.blockedAlerts.clear();
     su.restDay = false;
     su.pain = su.painAfter = -1;
     su.answers.clear();
-    su.formError.clear();
+    su.checkInTried = false;
+    su.checkInError.clear();
+    su.advice.clear();
     su.saved = false;
     su.savedId = 0;
     su.saveError.clear();
@@ -122,7 +127,7 @@ bool useAssignment(UiState& st) {
         su.planError = "your assigned program cannot be used: " + program.error().message;
         return true;
     }
-    int64_t today = engine::localDay(engine::SystemClock::now());
+    int64_t today = engine::localDay(wallNow());
     int week = std::max(1, engine::programWeek(engine::parseDate(a.startDate).value_or(today), today));
     engine::ProgramDefinition dosed = engine::programForWeek(*program, week);
     auto& list = su.library.programs;
@@ -172,7 +177,7 @@ void buildSession(UiState& st) {
             su.planError = "unknown program '" + su.programId + "' (known: " + known + ")";
             return;
         }
-        int weekday = engine::weekdayOfDay(engine::localDay(engine::SystemClock::now()));
+        int weekday = engine::weekdayOfDay(engine::localDay(wallNow()));
         const engine::ProgramSession* ps = nullptr;
         if (!su.sessionId.empty()) ps = p->session(su.sessionId);
         else if (!su.startAt.empty()) ps = engine::sessionWithExercise(*p, weekday, su.startAt);
@@ -192,25 +197,35 @@ void buildSession(UiState& st) {
         }
         plan = std::move(*built);
     }
-    // An episode that a red flag stopped stays stopped until a therapist clears it: no session.
+    // An open red flag stops exercise until it is resolved: no session. The check-in asks what the
+    // gate says is due (the full list once per episode, else the short one).
+    su.blockedHeading.clear();
     su.blockedReason.clear();
     su.blockedEmergency = false;
+    su.blockedAlerts.clear();
+    std::optional<recovery::ExerciseGate> gate;
     if (st.db) {
         if (auto profile = signedInPatient(st)) {
             storage::RecoveryStore store(*st.db);
-            auto gate = recovery::exerciseGateFor(store, *profile, std::chrono::system_clock::now());
-            if (!gate) {
-                su.blockedReason = "Your safety answers could not be read (" + gate.error().message +
+            auto g = recovery::exerciseGateFor(store, *profile, wallNow());
+            if (!g) {
+                su.blockedHeading = "No session: your safety answers could not be read";
+                su.blockedReason = "Your red-flag history could not be read (" + g.error().message +
                                    "), so the session does not start.";
-            } else if (!gate->allowed && !gate->needsShortScreen && !gate->needsFullScreen) {
-                su.blockedReason = gate->reason;
-                su.blockedEmergency = gate->emergency;
+            } else if (!g->allowed) {
+                su.blockedHeading = g->heading;
+                su.blockedReason = g->reason;
+                su.blockedEmergency = g->emergency;
+                for (const auto& v : g->open)
+                    if (safety::blocks(v.tier)) su.blockedAlerts.push_back(v);
+            } else {
+                gate = std::move(*g);
             }
         }
     }
     if (!su.blockedReason.empty()) {
         if (st.options.exitAfterVideo) {
-            std::fprintf(stderr, "ptcoach: no session: %s\n", su.blockedReason.c_str());
+            std::fprintf(stderr, "ptcoach: no session: %s: %s\n", su.blockedHeading.c_str(), su.blockedReason.c_str());
             su.exitRequested = true;
             su.exitCode = 3;
         }
@@ -220,8 +235,13 @@ void buildSession(UiState& st) {
     so.camera = true;  // without a working camera it goes on as a counter (see updateSession)
     su.replay = st.options.video && (st.options.exitAfterVideo || st.options.screenshot);
     su.session = std::make_unique<engine::Session>(std::move(plan), so, sessionNow(su));
-    su.answers.assign(engine::checkInRedFlagQuestions().size(), -1);
-    su.startedAtIso = engine::isoUtc(engine::SystemClock::now());
+    if (gate) {
+        su.session->setCheckInQuestions(gate->ask);
+        su.checkInList = gate->list;
+        su.lastAnswered = gate->lastAnswered;
+    }
+    su.answers.clear();
+    su.startedAtIso = engine::isoUtc(wallNow());
 
     if (su.replay) su.session->skipCheckInAndSetup(sessionNow(su));
 }
@@ -248,7 +268,7 @@ void loadHistory(UiState& st) {
     auto isRest = [program](int64_t day) {
         return program && program->week[static_cast<size_t>(engine::weekdayOfDay(day))] == engine::kRestDay;
     };
-    su.streak = engine::streakDays(days, engine::localDay(engine::SystemClock::now()), isRest);
+    su.streak = engine::streakDays(days, engine::localDay(wallNow()), isRest);
 }
 
 void saveSummary(UiState& st) {
@@ -268,7 +288,7 @@ void saveSummary(UiState& st) {
     r.profileId = *profile;
     r.programId = sum.programId.empty() ? "practice" : sum.programId;
     r.startedAt = su.startedAtIso;
-    r.endedAt = engine::isoUtc(engine::SystemClock::now());
+    r.endedAt = engine::isoUtc(wallNow());
     r.painBefore = sum.painBefore;
     r.painAfter = sum.painAfter;
     r.withCamera = sum.withCamera;
@@ -311,30 +331,50 @@ void applyActions(UiState& st) {
             case SessionAction::SetPain: su.pain = num(); break;
             case SessionAction::SetPainAfter: su.painAfter = num(); break;
             case SessionAction::SetAnswer: {
-                auto colon = v.find(':');
-                size_t i = static_cast<size_t>(std::atoi(v.substr(0, colon).c_str()));
-                if (colon != std::string::npos && i < su.answers.size()) su.answers[i] = std::atoi(v.c_str() + colon + 1);
+                auto colon = v.rfind(':');
+                if (colon != std::string::npos) su.answers[v.substr(0, colon)] = std::atoi(v.c_str() + colon + 1) == 1;
                 break;
             }
-            case SessionAction::AllNo: std::fill(su.answers.begin(), su.answers.end(), 0); break;
+            case SessionAction::AllNo:
+                if (s)
+                    for (const auto& id : s->checkInQuestions()) su.answers[id] = 0;
+                break;
             case SessionAction::SubmitCheckIn: {
                 if (!s) break;
+                su.checkInTried = true;
                 engine::CheckIn c;
                 if (su.pain >= 0) c.pain = su.pain;
-                for (int x : su.answers) c.answers.push_back(x < 0 ? std::optional<bool>() : std::optional<bool>(x == 1));
+                for (const auto& [id, yes] : su.answers) c.answers[id] = yes == 1;
                 Status ok = s->submitCheckIn(c, now);
-                su.formError = ok ? "" : ok.message();
-                if (ok && st.db) {  // the red-flag screen goes into the history too
-                    std::map<std::string, bool> answers;
-                    const auto& qs = engine::checkInRedFlagQuestions();
-                    for (size_t i = 0; i < qs.size() && i < su.answers.size(); ++i) answers[qs[i].id] = su.answers[i] == 1;
-                    if (auto profile = signedInPatient(st)) {
-                        auto saved = storage::saveRedFlagScreen(*st.db, *profile, engine::isoUtc(engine::SystemClock::now()), answers);
-                        if (!saved) su.saveError = "the check-in was not saved: " + saved.error().message;
+                if (!ok) break;  // the form shows what is missing, where it is missing
+                su.checkInError.clear();
+                // The answers go into the history, and each "yes" becomes an alert the therapist
+                // sees, by the one path the Recovery screen uses too.
+                if (st.db && !s->checkInQuestions().empty()) {
+                    auto profile = signedInPatient(st);
+                    if (!profile) {
+                        su.checkInError = "Your answers were not saved: " + profile.error().message;
+                    } else {
+                        storage::RecoveryStore store(*st.db);
+                        auto ep = store.activeEpisode(*profile);
+                        std::optional<storage::Id> episodeId;
+                        if (ep && *ep) episodeId = (*ep)->id;
+                        auto saved = recovery::recordScreen(store, *profile, episodeId, su.checkInList,
+                                                            s->checkInQuestions(), c.answers, wallNow());
+                        if (!saved)
+                            su.checkInError = "Your answers were not saved (" + saved.error().message +
+                                              "). Please tell your therapist what you answered.";
                     }
+                    requestRecoveryRefresh(st);  // Home and Recovery show it at once
                 }
+                const safety::Outcome& o = s->checkInOutcome();
+                if (o.anyYes && !o.blocked) su.advice = o.advice;
+                // A saved red flag: the screen shows the open alerts the way it does from now on
+                // (the gate); a red flag that could not be saved keeps the stopped session and says so.
+                if (o.blocked && su.checkInError.empty() && st.db) resetSession(su);
                 break;
             }
+            case SessionAction::AckAdvice: su.advice.clear(); break;
             case SessionAction::StartNow: if (s) s->startNow(now); break;
             case SessionAction::TogglePause: if (s) s->togglePause(now); break;
             case SessionAction::TapRep: if (s) s->tapRep(now); break;
@@ -390,6 +430,14 @@ void gamepadShortcuts(SessionUi& su) {
 }
 
 }  // namespace
+
+recovery::Titles libraryTitles(UiState& st) {
+    ensureLibrary(st.session);
+    recovery::Titles t;
+    for (const auto& p : st.session.library.programs) t.programs[p.id] = p.title;
+    for (const auto& e : st.session.library.exercises) t.exercises[e.id] = e.title;
+    return t;
+}
 
 void updateSession(UiState& st) {
     SessionUi& su = st.session;

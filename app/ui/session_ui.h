@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,8 @@
 #include "ptcoach/analysis/landmark_frame.h"
 #include "ptcoach/engine/program.h"
 #include "ptcoach/engine/session.h"
+#include "ptcoach/recovery/red_flags.h"
+#include "ptcoach/recovery/session_log.h"
 #include "ptcoach/storage/session_store.h"
 #include "ptcoach/vision/pose_estimator.h"
 
@@ -42,8 +45,8 @@ analysis::LandmarkFrame toLandmarkFrame(const vision::PoseResult& pose, int64_t 
 
 // What the session's draw code asks for; applied by updateSession before the next frame.
 enum class SessionAction {
-    SetPain, SetAnswer, AllNo, SubmitCheckIn, StartNow, TogglePause, TapRep, Skip, FinishEarly, SetPainAfter,
-    SubmitPainAfter, ToggleMute, WithoutCamera, Again, PickSession, PickProgram
+    SetPain, SetAnswer, AllNo, SubmitCheckIn, AckAdvice, StartNow, TogglePause, TapRep, Skip, FinishEarly,
+    SetPainAfter, SubmitPainAfter, ToggleMute, WithoutCamera, Again, PickSession, PickProgram
 };
 
 struct ProgramsView {
@@ -65,14 +68,20 @@ struct SessionUi {
     engine::Library library;
     std::unique_ptr<engine::Session> session;
     std::string planError;
-    std::string blockedReason;      // a red flag stopped exercise for this episode (see recovery)
+    // An open red flag stops exercise (recovery::exerciseGate): why, in the gate's words.
+    std::string blockedHeading, blockedReason;
     bool blockedEmergency = false;  // ... and it calls for emergency care
+    std::vector<recovery::AlertView> blockedAlerts;
     bool restDay = false;        // today is a rest day in the program: the person may pick a session
     bool replay = false;         // a recorded video drives the session: no check-in, no set-up
     // check-in and pain-after form
     int pain = -1, painAfter = -1;
-    std::vector<int> answers;    // -1 unanswered, 0 no, 1 yes
-    std::string formError;
+    std::map<std::string, int> answers;  // red-flag question id -> 0 no, 1 yes (absent: unanswered)
+    recovery::ListKind checkInList = recovery::ListKind::Short;  // where the check-in's questions come from
+    std::optional<storage::TimePoint> lastAnswered;  // when the questions left out were answered
+    bool checkInTried = false;   // "Start" was pressed: unanswered fields show what they need
+    std::string checkInError;    // the check-in could not be taken or saved
+    std::string advice;          // an advice-tier "yes": shown before the session goes on
     // camera frames and the session clock
     std::shared_ptr<PoseFrameQueue> frames = std::make_shared<PoseFrameQueue>();
     int64_t lastFrameT = -1, frameOffset = 0;
@@ -100,6 +109,9 @@ struct SessionUi {
 
     void act(SessionAction a, std::string value = {}) { actions.emplace_back(a, std::move(value)); }
 };
+
+// The library's program and exercise titles (loads the library the first time), for logs and reports.
+recovery::Titles libraryTitles(UiState& st);
 
 // Before drawing, every frame: loads the library, builds the session, feeds it the camera's frames,
 // runs its clock, applies the recorded actions, speaks cues, saves the summary.

@@ -3,6 +3,7 @@
 // applies them and reloads what they changed. Every patient shown or acted on is checked with
 // AccountStore::canView for the signed-in therapist.
 #include "therapist_screen.h"
+#include "ptcoach/core/clock.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -32,7 +33,7 @@ namespace {
 // ------------------------------------------------------------------------------------------
 // Small helpers
 
-std::string todayDate() { return recovery::localText(system_clock::now(), "%Y-%m-%d"); }
+std::string todayDate() { return recovery::localText(wallNow(), "%Y-%m-%d"); }
 
 // "ann_smith" from "Ann Smith": for folder names.
 std::string slug(const std::string& s) {
@@ -51,16 +52,6 @@ const PatientRow* findRow(const TherapistUi& t, Id id) {
     for (const auto& r : t.patients)
         if (r.account.id == id) return &r;
     return nullptr;
-}
-
-// The training days a week of an assigned program (its "week": entries that are not "rest").
-std::optional<int> trainingDays(const std::string& definition) {
-    auto doc = nlohmann::json::parse(definition, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("week") || !doc["week"].is_array()) return std::nullopt;
-    int n = 0;
-    for (const auto& d : doc["week"])
-        if (d.is_string() && d.get<std::string>() != engine::kRestDay) ++n;
-    return n;
 }
 
 // Checks, at the moment of acting, that the signed-in therapist may see the patient.
@@ -85,63 +76,6 @@ bool mayActOn(UiState& st, Id patientId) {
 
 // ------------------------------------------------------------------------------------------
 // Loading
-
-PatientRow readPatient(UiState& st, const AccountStore& accounts, const RecoveryStore& store,
-                       const storage::Account& a, TimePoint now) {
-    PatientRow row;
-    row.account = a;
-    row.locked = a.lockedAt(now);
-    std::vector<std::pair<TimePoint, int>> pain;
-    std::string err;
-    auto fail = [&](const std::string& what, const Error& e) {
-        if (err.empty()) err = what + ": " + e.message;
-    };
-
-    if (auto sessions = store.sessions(a.id)) {
-        for (const auto& s : *sessions) {
-            if (!row.lastSession || s.startedAt > *row.lastSession) row.lastSession = s.startedAt;
-            if (s.completed && s.startedAt >= now - hours(24 * 7)) ++row.sessionsLast7Days;
-            if (s.painBefore) pain.emplace_back(s.startedAt, *s.painBefore);
-            if (s.painAfter) pain.emplace_back(s.endedAt.value_or(s.startedAt), *s.painAfter);
-        }
-    } else {
-        fail("sessions", sessions.error());
-    }
-    if (auto checks = store.checkIns(a.id)) {
-        for (const auto& c : *checks)
-            if (c.pain) pain.emplace_back(c.takenAt, *c.pain);
-    } else {
-        fail("check-ins", checks.error());
-    }
-    if (auto episodes = store.episodes(a.id)) {
-        for (const auto& e : *episodes) {  // newest onset first
-            pain.emplace_back(e.onsetAt, e.pain);
-            if (e.blocked && !row.openRedFlag) row.openRedFlag = e;
-        }
-    } else {
-        fail("episodes", episodes.error());
-    }
-    if (auto active = store.activeEpisode(a.id)) row.activeEpisode = *active;
-    else fail("the current episode", active.error());
-    if (auto as = accounts.currentAssignment(a.id)) row.assignment = *as;
-    else fail("the assignment", as.error());
-
-    std::stable_sort(pain.begin(), pain.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    if (!pain.empty()) {
-        row.latestPain = pain.back().second;
-        row.latestPainAt = pain.back().first;
-        // The reading a week before the latest one (or the first one there is).
-        TimePoint weekBefore = pain.back().first - hours(24 * 7);
-        int ref = pain.front().second;
-        for (const auto& [at, p] : pain)
-            if (at <= weekBefore) ref = p;
-        if (pain.size() > 1) row.painChange = pain.back().second - ref;
-    }
-    std::optional<int> days = row.assignment ? trainingDays(row.assignment->definition) : std::nullopt;
-    row.plannedPerWeek = days ? *days : recovery::plannedSessionsPerWeek(*st.db, a.id);
-    row.error = err;
-    return row;
-}
 
 void loadPrograms(UiState& st, const AccountStore& accounts) {
     TherapistUi& t = st.therapist;
@@ -172,9 +106,26 @@ void loadProgress(UiState& st) {
     RecoveryStore store(*st.db);
     recovery::ProgressOptions o;
     o.plannedPerWeek = std::max(0, row->plannedPerWeek);
-    auto p = recovery::buildProgress(store, row->account.id, system_clock::now(), o);
+    auto p = recovery::buildProgress(store, row->account.id, wallNow(), o);
     if (p) t.progress = std::move(*p);
     else t.progressError = p.error().message;
+}
+
+void loadDetail(UiState& st) {
+    TherapistUi& t = st.therapist;
+    t.log.clear();
+    t.flagHistory.clear();
+    t.detailError.clear();
+    if (!t.selected) return;
+    RecoveryStore store(*st.db);
+    auto log = recovery::sessionLog(store, *t.selected, libraryTitles(st), 30);
+    if (log) t.log = std::move(*log);
+    else t.detailError = "the session log: " + log.error().message;
+    auto alerts = store.redFlagAlerts(*t.selected);
+    if (alerts)
+        for (const auto& a : *alerts) t.flagHistory.push_back(recovery::describeAlert(a));
+    else if (t.detailError.empty())
+        t.detailError = "the red-flag history: " + alerts.error().message;
 }
 
 void loadWorkspace(UiState& st) {
@@ -183,18 +134,9 @@ void loadWorkspace(UiState& st) {
     t.loadError.clear();
     t.patients.clear();
     AccountStore accounts(*st.db);
-    RecoveryStore store(*st.db);
-    TimePoint now = system_clock::now();
-    auto list = accounts.patientsOf(t.therapistId);
-    if (!list) {
-        t.loadError = "Could not read your patients: " + list.error().message;
-    } else {
-        for (const auto& a : *list) {
-            auto can = accounts.canView(t.therapistId, a.id);
-            if (!can || !*can) continue;  // never shown
-            t.patients.push_back(readPatient(st, accounts, store, a, now));
-        }
-    }
+    auto list = recovery::therapistPatients(*st.db, t.therapistId, wallNow());
+    if (!list) t.loadError = "Could not read your patients: " + list.error().message;
+    else t.patients = std::move(*list);
     loadPrograms(st, accounts);
     if (t.selected && !findRow(t, *t.selected)) {
         t.selected.reset();
@@ -207,6 +149,7 @@ void loadWorkspace(UiState& st) {
             t.iceFor = ep;
             t.iceHours = row->activeEpisode ? row->activeEpisode->iceHours : 48;
         }
+        loadDetail(st);
         if (t.showProgress) loadProgress(st);
     }
     if (t.assign.startDate[0] == '\0') setText(t.assign.startDate, todayDate());
@@ -251,17 +194,14 @@ void assignProgram(UiState& st, Id patientId, ProgramChoice program, std::string
     t.assign.notes.fill('\0');
 }
 
-void clearRedFlag(UiState& st, Id patientId, Id episodeId, std::string note) {
+void clearAlerts(UiState& st, Id patientId, std::vector<Id> alertIds, std::string note) {
     TherapistUi& t = st.therapist;
     if (!mayActOn(st, patientId)) return;
+    if (trimmed(note).empty()) return setNotice(t, "Red flag not cleared: write a note saying who saw the patient and why it is safe.", true);
     RecoveryStore store(*st.db);
-    auto ep = store.episode(episodeId);
-    if (!ep) return setNotice(t, "Red flag not cleared: " + ep.error().message, true);
-    if (ep->profileId != patientId) return setNotice(t, "Red flag not cleared: that episode is another patient's.", true);
-    if (trimmed(note).empty()) return setNotice(t, "Red flag not cleared: write a note saying why it is safe.", true);
-    if (Status s = store.clearRedFlag(episodeId, t.therapistId, trimmed(note), system_clock::now()); !s)
+    if (Status s = recovery::clearAlerts(store, patientId, t.therapistId, alertIds, trimmed(note), wallNow()); !s)
         return setNotice(t, "Red flag not cleared: " + s.message(), true);
-    setNotice(t, "Red flag cleared: exercise is allowed again.", false);
+    setNotice(t, alertIds.size() == 1 ? "Red flag cleared." : std::to_string(alertIds.size()) + " red flags cleared.", false);
     t.clearNote.fill('\0');
 }
 
@@ -286,7 +226,7 @@ void unlockPatient(UiState& st, Id patientId) {
 std::filesystem::path patientExportDir(const UiState& st, const PatientRow& row) {
     return st.options.dataDir / "exports" /
            (slug(row.account.name) + "_" + std::to_string(row.account.id) + "_" +
-            recovery::localText(system_clock::now(), "%Y-%m-%d_%H%M"));
+            recovery::localText(wallNow(), "%Y-%m-%d_%H%M"));
 }
 
 void saveReport(UiState& st, Id patientId, std::filesystem::path dir) {
@@ -298,7 +238,7 @@ void saveReport(UiState& st, Id patientId, std::filesystem::path dir) {
     const PatientRow* row = findRow(t, patientId);
     recovery::ProgressOptions o;
     if (row) o.plannedPerWeek = std::max(0, row->plannedPerWeek);
-    if (Status s = recovery::writeReport(store, patientId, system_clock::now(), dir / "report.pdf", o); !s)
+    if (Status s = recovery::writeReport(store, patientId, wallNow(), dir / "report.pdf", o); !s)
         return setNotice(t, "Report not saved: " + s.message(), true);
     setNotice(t, "Report saved: " + (dir / "report.pdf").string() + " (and " + std::to_string(files->size()) +
                      " CSV files)", false);
@@ -414,7 +354,7 @@ void drawPatientTable(UiState& st) {
     float rowH = ImGui::GetFrameHeight();
     for (const PatientRow& r : t.patients) {
         ImGui::TableNextRow(0, rowH);
-        if (r.openRedFlag) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(110, 40, 40, 255));
+        if (r.blocked()) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(110, 40, 40, 255));
         ImGui::TableNextColumn();
         bool sel = t.selected && *t.selected == r.account.id;
         std::string label = r.account.name + "##patient" + std::to_string(r.account.id);
@@ -444,12 +384,16 @@ void drawPatientTable(UiState& st) {
                                                                                                          : IM_COL32(220, 225, 235, 255);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(painCol), "%s", pain.c_str());
         ImGui::TableNextColumn();
-        std::string alerts;
-        if (r.openRedFlag) alerts = "Red flag";
-        if (r.locked) alerts += std::string(alerts.empty() ? "" : ", ") + "Locked";
-        if (!r.error.empty()) alerts += std::string(alerts.empty() ? "" : ", ") + "read error";
-        if (alerts.empty()) ImGui::TextDisabled("-");
-        else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.openRedFlag ? kRed : kAmber), "%s", alerts.c_str());
+        std::string alerts = r.alertsText();
+        if (r.locked) alerts += std::string(alerts.empty() ? "" : "; ") + "Locked";
+        if (!r.error.empty()) alerts += std::string(alerts.empty() ? "" : "; ") + "read error";
+        if (alerts.empty()) {
+            ImGui::TextDisabled("-");
+        } else {
+            ImGui::PushStyleColor(ImGuiCol_Text, r.blocked() ? kRed : kAmber);
+            ImGui::TextWrapped("%s", alerts.c_str());
+            ImGui::PopStyleColor();
+        }
         recordText(r.account.name + ": last session " + (r.lastSession ? shortDate(*r.lastSession) : "never") + ", " +
                    adh + " sessions, pain " + pain + (alerts.empty() ? "" : ", " + alerts));
     }
@@ -549,36 +493,64 @@ void drawDetail(UiState& st, const PatientRow& row) {
         Id id = row.account.id;
         auto file = st.options.dataDir / "exports" /
                     ("assignment_" + slug(row.account.name) + "_" + row.assignment->programId + "_" +
-                     recovery::localText(system_clock::now(), "%Y-%m-%d_%H%M") + ".json");
+                     recovery::localText(wallNow(), "%Y-%m-%d_%H%M") + ".json");
         t.actions.push_back([id, file](UiState& s) { exportAssignment(s, id, file); });
     }
     ImGui::EndDisabled();
     ImGui::Spacing();
 
-    // The red flag comes first: nothing else matters until it is dealt with.
-    if (row.openRedFlag) {
-        const storage::Episode& e = *row.openRedFlag;
+    // Red flags come first: nothing else matters until they are dealt with.
+    if (!row.openAlerts.empty()) {
         ImGui::Separator();
         ImGui::PushFont(st.fonts.heading);
-        coloured(kRed, "Red flag: exercise stopped");
+        coloured(row.blocked() ? kRed : kAmber,
+                 row.emergency() ? "Red flag: emergency, exercise stopped"
+                 : row.blocked() ? "Red flag: exercise stopped"
+                                 : "Advice given (no block)");
         ImGui::PopFont();
-        ImGui::TextWrapped("Episode from %s (%s, pain %d/10). A red-flag answer stopped exercise; clear it only once "
-                           "the patient has been seen and it is safe.",
-                           recovery::localText(e.onsetAt, "%d %b %Y").c_str(),
-                           e.location.empty() ? "back" : e.location.c_str(), e.pain);
+        ImGui::TextWrapped("Clear a red flag only once the patient has been seen and it is safe. The note is kept "
+                           "with their history.");
         ImGui::TextUnformatted("Clearance note (required)");
-        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.62f);
+        ImGui::SetNextItemWidth(-1);
         ImGui::InputText("##clearnote", t.clearNote.data(), t.clearNote.size());
         recordItem("Clearance note");
-        ImGui::SameLine();
-        ImGui::BeginDisabled(trimmed(text(t.clearNote)).empty());
-        if (button("Clear red flag")) {
-            Id pid = row.account.id, eid = e.id;
-            std::string note = text(t.clearNote);
-            t.actions.push_back([pid, eid, note](UiState& s) { clearRedFlag(s, pid, eid, note); });
+        bool noted = !trimmed(text(t.clearNote)).empty();
+        std::vector<Id> all;
+        for (const auto& v : row.openAlerts) {
+            all.push_back(v.alert.id);
+            std::string line = std::string(safety::tierLabel(v.tier)) + ": " + v.question + " Answered yes " +
+                               recovery::localText(v.alert.answeredAt, "%a %d %b %Y, %H:%M") + ".";
+            ImGui::PushStyleColor(ImGuiCol_Text, v.tier == safety::Tier::Advice ? kAmber : kRed);
+            ImGui::TextWrapped("%s", line.c_str());
+            ImGui::PopStyleColor();
+            recordText(line);
+            ImGui::BeginDisabled(!noted);
+            std::string label = "Clear##alert" + std::to_string(v.alert.id);
+            if (button(label.c_str())) {
+                Id pid = row.account.id;
+                std::vector<Id> ids{v.alert.id};
+                std::string note = text(t.clearNote);
+                t.actions.push_back([pid, ids, note](UiState& s) { clearAlerts(s, pid, ids, note); });
+            }
+            ImGui::EndDisabled();
         }
-        ImGui::EndDisabled();
-        if (trimmed(text(t.clearNote)).empty()) ImGui::TextDisabled("Who saw the patient, and why it is safe.");
+        if (all.size() > 1) {
+            ImGui::BeginDisabled(!noted);
+            if (button("Clear all")) {
+                Id pid = row.account.id;
+                std::string note = text(t.clearNote);
+                t.actions.push_back([pid, all, note](UiState& s) { clearAlerts(s, pid, all, note); });
+            }
+            ImGui::EndDisabled();
+        }
+        if (!noted) ImGui::TextDisabled("Write who saw the patient, and why it is safe, to clear.");
+    }
+    if (row.selfCleared) {
+        const auto& a = *row.selfCleared;
+        std::string line = "The patient recorded that " + (a.clinician.empty() ? std::string("a clinician") : a.clinician) +
+                           " saw them on " + a.seenOn.value_or("?") + " and cleared them to exercise (recorded " +
+                           recovery::localText(*a.resolvedAt, "%a %d %b %Y") + ").";
+        coloured(kAmber, line);
     }
 
     ImGui::Separator();
@@ -614,6 +586,39 @@ void drawDetail(UiState& st, const PatientRow& row) {
             t.actions.push_back([pid, eid, h](UiState& s) { setIce(s, pid, eid, h); });
         }
         ImGui::EndDisabled();
+    }
+
+    ImGui::Separator();
+    if (!t.detailError.empty()) coloured(kRed, "Could not read " + t.detailError);
+    std::string logTitle = "Session log (" + std::to_string(t.log.size()) + (t.log.size() >= 30 ? ", newest 30" : "") + ")##log";
+    if (ImGui::CollapsingHeader(logTitle.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+        if (t.log.empty()) ImGui::TextDisabled("No sessions yet.");
+        for (const auto& e : t.log) {
+            std::string line = recovery::localText(e.startedAt, "%a %d %b %H:%M") + "  " + e.programTitle + " (" +
+                               e.statusText() + "): " + e.itemsText() +
+                               (e.form ? ".  Form " + std::to_string(static_cast<int>(*e.form + 0.5)) + "/100" : std::string()) +
+                               ".  " + e.painText() + ".";
+            ImGui::PushStyleColor(ImGuiCol_Text, e.finished() ? IM_COL32(220, 225, 235, 255) : kAmber);
+            ImGui::TextWrapped("%s", line.c_str());
+            ImGui::PopStyleColor();
+            recordText(line);
+        }
+    }
+    std::string flagTitle = "Red-flag history (" + std::to_string(t.flagHistory.size()) + ")##flaghistory";
+    if (ImGui::CollapsingHeader(flagTitle.c_str())) {
+        if (t.flagHistory.empty()) ImGui::TextDisabled("No red flag has ever been answered yes.");
+        for (const auto& v : t.flagHistory) {
+            const auto& a = v.alert;
+            std::string line = recovery::localText(a.answeredAt, "%a %d %b %Y %H:%M") + "  " +
+                               std::string(safety::tierLabel(v.tier)) + ": " + v.what + ".  ";
+            if (a.open()) line += "Open.";
+            else if (a.resolution == "clinician_visit")
+                line += "Resolved by the patient's record: seen by " +
+                        (a.clinician.empty() ? std::string("a clinician") : a.clinician) + " on " + a.seenOn.value_or("?") + ".";
+            else line += "Cleared " + recovery::localText(*a.resolvedAt, "%d %b %Y") + ": " + a.note;
+            ImGui::TextWrapped("%s", line.c_str());
+            recordText(line);
+        }
     }
 }
 

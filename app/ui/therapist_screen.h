@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "ptcoach/recovery/patient_overview.h"
 #include "ptcoach/recovery/progress.h"
+#include "ptcoach/recovery/session_log.h"
 #include "ptcoach/storage/account_store.h"
 #include "ptcoach/storage/recovery_store.h"
 #include "therapist_builder.h"
@@ -19,21 +21,8 @@ namespace ptcoach::ui {
 
 struct UiState;
 
-// One line of the patient list.
-struct PatientRow {
-    storage::Account account;
-    std::optional<storage::TimePoint> lastSession;  // the newest session's start
-    int sessionsLast7Days = 0;                      // completed, in the last 7 days
-    int plannedPerWeek = 0;                         // the assigned program's training days, else the profile's plan
-    std::optional<int> latestPain;                  // the newest pain reading (check-in, episode, session)
-    std::optional<int> painChange;                  // latest minus the reading a week earlier
-    std::optional<storage::TimePoint> latestPainAt;
-    std::optional<storage::Episode> openRedFlag;    // a blocked episode no therapist has cleared
-    std::optional<storage::Episode> activeEpisode;
-    bool locked = false;                            // locked out by wrong PINs right now
-    std::optional<storage::Assignment> assignment;  // the open one
-    std::string error;                              // reading this patient's history failed
-};
+// One line of the patient list (ptcoach/recovery/patient_overview.h).
+using PatientRow = recovery::PatientOverview;
 
 // A program the therapist can assign: shipped with PT Coach or saved in the database.
 struct ProgramChoice {
@@ -71,6 +60,10 @@ struct TherapistUi {
     bool showProgress = false;
     std::optional<recovery::ProgressSummary> progress;  // of the selected patient
     std::string progressError;
+    // The selected patient's session log and red-flag history (newest first).
+    std::vector<recovery::SessionLogEntry> log;
+    std::vector<recovery::AlertView> flagHistory;
+    std::string detailError;
 
     AddPatientForm addPatient;
     bool showAddPatient = false;

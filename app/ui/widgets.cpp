@@ -55,6 +55,24 @@ bool radioButton(const char* label, bool active) {
     return pressed;
 }
 
+void beginPanel() {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    ImGui::BeginGroup();
+}
+
+void endPanel(ImU32 background, float padding) {
+    ImGui::EndGroup();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSetCurrent(0);
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    b.x = std::max(b.x, ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x);
+    dl->AddRectFilled(ImVec2(a.x - padding, a.y - padding), ImVec2(b.x, b.y + padding), background, padding);
+    dl->ChannelsMerge();
+    ImGui::Dummy(ImVec2(0, padding));
+}
+
 void textCentered(const char* text, ImFont* font, ImU32 colour) {
     ImGui::PushFont(font);
     float w = ImGui::CalcTextSize(text).x;

@@ -31,6 +31,11 @@ void recordItem(const char* label);
 // Records a line of text the screen shows (for scripted checks of what is on screen).
 void recordText(const std::string& text);
 
+// A coloured panel around what is drawn between beginPanel and endPanel (as tall as its content,
+// full width). Panels do not nest.
+void beginPanel();
+void endPanel(ImU32 background, float padding);
+
 // Text centred in the current window, in the given font and colour.
 void textCentered(const char* text, ImFont* font, ImU32 colour);
 

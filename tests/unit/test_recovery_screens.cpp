@@ -175,8 +175,9 @@ TEST_CASE("a red flag in the current episode stops the guided session in the app
         e.pain = 6;
         Id eid = store.addEpisode(e).value();
         recovery::Answers answers;
-        for (const auto& q : recovery::questionsFor(recovery::ScreenKind::Full)) answers[q.id] = std::string(q.id) == "bladder_bowel";
-        auto outcome = recovery::recordScreen(store, pid, eid, recovery::ScreenKind::Full, answers,
+        for (const auto& id : recovery::questionIds(recovery::ListKind::Full)) answers[id] = id == "bladder_bowel";
+        auto outcome = recovery::recordScreen(store, pid, eid, recovery::ListKind::Full,
+                                              recovery::questionIds(recovery::ListKind::Full), answers,
                                               time_point_cast<seconds>(system_clock::now()));
         REQUIRE(outcome.ok());
         REQUIRE(outcome->emergency);

@@ -34,8 +34,9 @@ Id seedTwoWeeks(storage::RecoveryStore& store, TimePoint now) {
     auto eid = store.addEpisode(e);
     REQUIRE(eid.ok());
     recovery::Answers no;
-    for (const auto& q : recovery::questionsFor(recovery::ScreenKind::Full)) no[q.id] = false;
-    REQUIRE(recovery::recordScreen(store, pid, *eid, recovery::ScreenKind::Full, no, onset + minutes(30)).ok());
+    for (const auto& id : recovery::questionIds(recovery::ListKind::Full)) no[id] = false;
+    REQUIRE(recovery::recordScreen(store, pid, *eid, recovery::ListKind::Full, recovery::questionIds(recovery::ListKind::Full),
+                                   no, onset + minutes(30)).ok());
 
     // Ice during the first two days, heat after.
     for (int i = 0; i < 6; ++i) {

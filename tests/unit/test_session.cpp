@@ -30,7 +30,7 @@ ExerciseDefinition load(const std::string& id) {
 CheckIn allNo(int pain = 3) {
     CheckIn c;
     c.pain = pain;
-    c.answers.assign(checkInRedFlagQuestions().size(), false);
+    for (const ptcoach::safety::Question* q : ptcoach::safety::questionsOf(ptcoach::safety::ListKind::Short)) c.answers[q->id] = false;
     return c;
 }
 
@@ -87,16 +87,16 @@ TEST_CASE("check-in: every question answered, pain 0-10; a red flag stops the se
     Session s(curlPlan(1, 3, 0), {}, 0);
     CHECK(s.stage() == Stage::CheckIn);
     CheckIn c = allNo();
-    c.answers[3].reset();
+    c.answers.erase("trauma");
     CHECK_THAT(s.submitCheckIn(c, 0).message(), Contains("answer every question"));
     c = allNo(11);
     CHECK_THAT(s.submitCheckIn(c, 0).message(), Contains("0 to 10"));
     CHECK(s.stage() == Stage::CheckIn);
     c = allNo();
-    c.answers[2] = true;  // pain travelling down a leg
+    c.answers["leg_pain"] = true;  // pain travelling down a leg
     REQUIRE(s.submitCheckIn(c, 0).ok());
     CHECK(s.stage() == Stage::Stopped);
-    CHECK_THAT(s.stopAdvice(), Contains("see a clinician"));
+    CHECK_THAT(s.stopAdvice(), Contains("See a clinician"));
     CHECK(s.cue().kind == CueKind::Safety);
     s.startNow(10);
     s.skip(20);
@@ -104,7 +104,7 @@ TEST_CASE("check-in: every question answered, pain 0-10; a red flag stops the se
 
     Session u(curlPlan(1, 3, 0), {}, 0);
     c = allNo();
-    c.answers[0] = true;  // bladder or bowel
+    c.answers["bladder_bowel"] = true;
     REQUIRE(u.submitCheckIn(c, 0).ok());
     CHECK_THAT(u.stopAdvice(), Contains("emergency"));
     CHECK(spoke(u.takeEvents(), "emergency"));

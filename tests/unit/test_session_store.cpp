@@ -102,17 +102,3 @@ TEST_CASE("a session that cannot be saved leaves nothing behind and says why", "
     CHECK_THAT(saveSession(*db, empty).error().message, Contains("program id"));
 }
 
-TEST_CASE("the check-in's red-flag screen is saved as a short screen", "[storage]") {
-    ptcoach::test::TestDatabase t("session_store_redflag");
-    auto db = t.open();
-    auto profile = defaultPatientProfile(*db);
-    REQUIRE(profile.ok());
-    auto id = saveRedFlagScreen(*db, *profile, "2026-11-20T09:00:00Z", {{"trauma", false}, {"pain_down_leg", true}});
-    REQUIRE(id.ok());
-    Statement st = db->prepare("SELECT kind, any_yes, answers FROM red_flag_screens WHERE id = ?");
-    st.bind(*id);
-    REQUIRE(st.step() == Statement::Step::Row);
-    CHECK(st.text(0) == "short");
-    CHECK(st.i32(1) == 1);
-    CHECK_THAT(st.text(2), Contains("\"pain_down_leg\":true"));
-}

@@ -1,6 +1,7 @@
 // The recovery repository: round trips, validation, transactions, and what survives a kill -9 or
 // a damaged file.
 // Tagged [storage]: run on SQLite and on PostgreSQL; [sqlite]: about the SQLite file.
+#include <algorithm>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,7 +98,6 @@ TEST_CASE("episodes round-trip and bad values are refused with a reason", "[stor
     CHECK(back->spasmSeverity == std::optional<std::string>("1+"));
     CHECK(back->strainGrade == std::optional<int>(2));
     CHECK(back->iceHours == 36);
-    CHECK_FALSE(back->blocked);
     CHECK(store.activeEpisode(pid).value()->id == *id);
 
     Episode bad = e;
@@ -119,11 +119,12 @@ TEST_CASE("episodes round-trip and bad values are refused with a reason", "[stor
     CHECK_FALSE(store.endEpisode(9999, at("2026-12-01T10:00:00Z")).ok());
 }
 
-TEST_CASE("a red flag blocks its episode in the same transaction; a therapist's clearance lifts it", "[storage]") {
+TEST_CASE("each yes of a red-flag screen is an open alert saved with it; resolving needs a note or a visit", "[storage]") {
     ptcoach::test::TestDatabase t("storage_rec_flags");
     auto db = t.open();
     RecoveryStore store(*db);
     Id pid = store.ensureDefaultProfile().value();
+    Id other = store.addProfile("Ben", "patient").value();
     Episode e;
     e.profileId = pid;
     e.onsetAt = at("2026-11-20T08:15:00Z");
@@ -134,28 +135,55 @@ TEST_CASE("a red flag blocks its episode in the same transaction; a therapist's 
     r.episodeId = eid;
     r.takenAt = at("2026-11-20T09:00:00Z");
     r.kind = "full";
-    r.answers = {{"leg_numbness", true}, {"bladder_bowel", false}};
+    r.answers = {{"leg_numbness", true}, {"bladder_bowel", false}, {"upright", true}};
+    CHECK_THAT(store.addRedFlagScreen(r).error().message, Catch::Contains("no tier"));  // a yes needs its tier
+    CHECK(store.redFlagScreens(pid)->empty());                                          // nothing half-saved
+    r.tiers = {{"leg_numbness", "clinician"}, {"upright", "advice"}};
     REQUIRE(store.addRedFlagScreen(r).ok());
-    CHECK(store.episode(eid)->blocked);
     auto latest = store.latestRedFlagScreen(pid, eid).value();
     REQUIRE(latest.has_value());
     CHECK(latest->anyYes);
     CHECK(latest->answers.at("leg_numbness"));
     CHECK_FALSE(latest->answers.at("bladder_bowel"));
+    auto open = store.redFlagAlerts(pid, true).value();
+    REQUIRE(open.size() == 2);
+    for (const auto& a : open) {
+        CHECK(a.open());
+        CHECK(a.answeredAt == r.takenAt);
+        CHECK(a.episodeId == std::optional<Id>(eid));
+        CHECK(a.screenId == std::optional<Id>(latest->id));
+        CHECK(a.tier == (a.questionId == "upright" ? "advice" : "clinician"));
+    }
 
-    CHECK_FALSE(store.clearRedFlag(eid, std::nullopt, "", at("2026-11-22T09:00:00Z")).ok());
-    REQUIRE(store.clearRedFlag(eid, std::nullopt, "Seen by Dr Lee: sciatica settled", at("2026-11-22T09:00:00Z")).ok());
-    auto cleared = store.episode(eid).value();
-    CHECK_FALSE(cleared.blocked);
-    CHECK(cleared.clearedNote == "Seen by Dr Lee: sciatica settled");
-    // A later yes blocks again and withdraws the clearance.
-    r.takenAt = at("2026-11-23T09:00:00Z");
-    r.kind = "short";
-    r.answers = {{"fever_weight", true}};
-    REQUIRE(store.addRedFlagScreen(r).ok());
-    CHECK(store.episode(eid)->blocked);
-    CHECK_FALSE(store.episode(eid)->clearedAt.has_value());
-    CHECK(store.redFlagScreens(pid)->size() == 2);
+    // Ending the episode resolves nothing.
+    REQUIRE(store.endEpisode(eid, at("2026-11-21T09:00:00Z")).ok());
+    CHECK(store.redFlagAlerts(pid, true)->size() == 2);
+
+    AlertResolution byTherapist{"therapist", std::nullopt, "", "", std::nullopt, at("2026-11-22T09:00:00Z")};
+    CHECK_THAT(store.resolveRedFlagAlerts(pid, {open[0].id}, byTherapist).message(), Catch::Contains("note"));
+    byTherapist.note = "Seen by Dr Lee: sciatica settled";
+    // Another patient's alert, or an unknown one, resolves nothing, not even the valid ones given with it.
+    CHECK_FALSE(store.resolveRedFlagAlerts(other, {open[0].id}, byTherapist).ok());
+    CHECK_FALSE(store.resolveRedFlagAlerts(pid, {open[0].id, 9999}, byTherapist).ok());
+    CHECK(store.redFlagAlerts(pid, true)->size() == 2);
+    REQUIRE(store.resolveRedFlagAlerts(pid, {open[0].id}, byTherapist).ok());
+    CHECK_FALSE(store.resolveRedFlagAlerts(pid, {open[0].id}, byTherapist).ok());  // already resolved
+    auto all = store.redFlagAlerts(pid).value();
+    REQUIRE(all.size() == 2);
+    auto cleared = std::find_if(all.begin(), all.end(), [&](const RedFlagAlert& a) { return a.id == open[0].id; });
+    REQUIRE(cleared != all.end());
+    CHECK(cleared->resolution == "therapist");
+    CHECK(cleared->note == "Seen by Dr Lee: sciatica settled");
+    CHECK(cleared->resolvedAt == byTherapist.at);
+
+    AlertResolution visit{"clinician_visit", pid, "", "Riverside Physio", std::nullopt, at("2026-11-22T10:00:00Z")};
+    CHECK_THAT(store.resolveRedFlagAlerts(pid, {open[1].id}, visit).message(), Catch::Contains("YYYY-MM-DD"));
+    visit.seenOn = "2026-11-30";
+    CHECK_THAT(store.resolveRedFlagAlerts(pid, {open[1].id}, visit).message(), Catch::Contains("future"));
+    visit.seenOn = "2026-11-22";
+    REQUIRE(store.resolveRedFlagAlerts(pid, {open[1].id}, visit).ok());
+    CHECK(store.redFlagAlerts(pid, true)->empty());
+    CHECK(store.redFlagAlerts(other)->empty());
 }
 
 TEST_CASE("check-ins, hydration and ice/heat applications round-trip; limits hold", "[storage]") {

@@ -11,19 +11,6 @@ using analysis::ExerciseDefinition;
 using analysis::ExerciseKind;
 using analysis::LandmarkFrame;
 
-const std::vector<RedFlagQuestion>& checkInRedFlagQuestions() {
-    static const std::vector<RedFlagQuestion> q = {
-        {"bladder_bowel", "Any loss of bladder or bowel control, or trouble starting to pass urine?", true},
-        {"leg_numbness", "Numbness, tingling or weakness in one or both legs?", false},
-        {"pain_down_leg", "Pain travelling down a leg, below the knee?", false},
-        {"trauma", "Did this start after a fall, an accident or another injury?", false},
-        {"fever_weight", "Fever, or weight loss you cannot explain?", false},
-        {"night_pain", "Intense pain at night or lying down that does not ease?", false},
-        {"cannot_walk", "Unable to walk normally, or to sit or stand upright?", false},
-    };
-    return q;
-}
-
 const char* stageName(Stage s) {
     switch (s) {
         case Stage::CheckIn: return "check_in";
@@ -66,33 +53,26 @@ Session::Session(SessionPlan plan, SessionOptions options, int64_t nowMs)
     : m_plan(std::move(plan)), m_opt(options), m_lastNow(nowMs), m_startMs(nowMs) {
     m_results.resize(m_plan.steps.size());
     m_cue = {"How is your back today?", CueKind::Info, 0};
+    for (const safety::Question* q : safety::questionsOf(safety::ListKind::Short)) m_checkInQuestions.push_back(q->id);
 }
 
 Session::~Session() = default;
 
+void Session::setCheckInQuestions(std::vector<std::string> ids) { m_checkInQuestions = std::move(ids); }
+
 Status Session::submitCheckIn(const CheckIn& c, int64_t nowMs) {
     if (m_stage != Stage::CheckIn) return makeError("the check-in is already done");
-    const auto& qs = checkInRedFlagQuestions();
     if (!c.pain || *c.pain < 0 || *c.pain > 10) return makeError("pick how much it hurts now, 0 to 10");
-    if (c.answers.size() != qs.size()) return makeError("answer every question (yes or no)");
-    bool anyYes = false, urgent = false;
-    for (size_t i = 0; i < qs.size(); ++i) {
-        if (!c.answers[i]) return makeError("answer every question (yes or no): \"" + qs[i].text + "\"");
-        if (*c.answers[i]) {
-            anyYes = true;
-            urgent = urgent || qs[i].urgent;
-        }
-    }
+    if (auto problem = safety::checkAnswers(m_checkInQuestions, c.answers)) return makeError(*problem);
     m_painBefore = c.pain;
     m_lastNow = nowMs;
-    if (anyYes) {
+    m_checkInOutcome = safety::evaluate(c.answers);
+    const safety::Outcome& o = m_checkInOutcome;
+    if (o.blocked) {
         m_stage = Stage::Stopped;
-        m_stopAdvice = urgent ? "Loss of bladder or bowel control needs urgent care: seek emergency care now. "
-                                "No exercise today."
-                              : "Stop: please see a clinician before exercising. What you answered needs a "
-                                "professional's check first; a therapist can clear you to go on.";
-        m_cue = {m_stopAdvice, CueKind::Safety, 2};
-        speak(urgent ? "Please seek emergency care now." : "Please see a clinician before exercising.", nowMs, true);
+        m_stopAdvice = o.heading + ". " + o.advice;
+        m_cue = {o.heading, CueKind::Safety, 2};
+        speak(o.emergency ? "Please seek emergency care now." : "Please see a clinician before exercising.", nowMs, true);
         return {};
     }
     if (m_opt.camera && m_plan.anyCameraJudged()) {

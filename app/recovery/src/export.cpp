@@ -268,11 +268,7 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
                             "   Spasm (Modified Ashworth): " + e.spasmSeverity.value_or("-") +
                             "   Strain grade: " + (e.strainGrade ? std::string(*e.strainGrade == 1 ? "I" : *e.strainGrade == 2 ? "II" : "III") : "-");
         y += c.paragraph({M, y}, cw, line2, 9, ink);
-        std::string flags = e.blocked ? "RED FLAG reported: exercise paused until a therapist clears it."
-                                      : e.clearedAt ? "Red flag cleared " + localText(*e.clearedAt) + ": " + e.clearedNote
-                                                    : "No red flags reported for this episode.";
-        c.text({M, y}, flags, 9, e.blocked ? red : muted, e.blocked);
-        y += 16;
+        (void)e;
     } else {
         c.text({M, y}, "No current episode.", 10, ink, true);
         y += 16;
@@ -332,9 +328,9 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
     for (const auto& e : *episodes) {
         newPageIfNeeded(28);
         std::string t = localText(e.onsetAt) + "  pain " + std::to_string(e.pain) + "/10  " + e.location +
-                        (e.trigger.empty() ? "" : " (" + e.trigger + ")") + (e.blocked ? "  RED FLAG" : "") +
+                        (e.trigger.empty() ? "" : " (" + e.trigger + ")") +
                         (e.endedAt ? "  ended " + localText(*e.endedAt, "%d %b %Y") : "");
-        y += c.paragraph({M, y}, cw, t, 9, e.blocked ? red : ink);
+        y += c.paragraph({M, y}, cw, t, 9, ink);
     }
     newPageIfNeeded(60);
     y += 8;
@@ -347,8 +343,8 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
     for (const auto& sc : *screens) {
         newPageIfNeeded(28);
         std::string yes;
-        for (const auto& q : redFlagQuestions())
-            if (auto it = sc.answers.find(q.id); it != sc.answers.end() && it->second) yes += std::string(yes.empty() ? "" : ", ") + q.id;
+        for (const auto& q : safety::questions())
+            if (auto it = sc.answers.find(q.id); it != sc.answers.end() && it->second) yes += std::string(yes.empty() ? "" : ", ") + q.shortText;
         std::string t = localText(sc.takenAt) + "  " + sc.kind + " screen: " + (sc.anyYes ? "YES to " + yes : "all no");
         y += c.paragraph({M, y}, cw, t, 9, sc.anyYes ? red : ink);
     }

@@ -81,8 +81,10 @@ Expected<ProgressSummary> buildProgress(const storage::RecoveryStore& store, sto
         p.daysSinceOnset = static_cast<int>(duration_cast<hours>(now - p.episode->onsetAt).count() / 24);
         p.phase = phaseAt(p.episode->onsetAt, now);
         p.thermal = thermalPhaseAt(p.episode->onsetAt, now, hours(p.episode->iceHours));
-        p.blocked = p.episode->blocked;
     }
+    auto open = store.redFlagAlerts(profileId, true);
+    if (!open) return open.error();
+    for (const auto& a : *open) p.blocked = p.blocked || a.tier != "advice";
 
     auto eps = store.episodes(profileId);
     if (!eps) return eps.error();

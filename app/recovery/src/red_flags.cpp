@@ -1,172 +1,132 @@
 #include "ptcoach/recovery/red_flags.h"
 
 #include <algorithm>
+#include <set>
 
 namespace ptcoach::recovery {
 
-const char* screenKindName(ScreenKind k) { return k == ScreenKind::Full ? "full" : "short"; }
-
-const std::vector<RedFlagQuestion>& redFlagQuestions() {
-    static const std::vector<RedFlagQuestion> q = {
-        {"bladder_bowel",
-         "Have you lost control of your bladder or bowels, or do you have trouble starting to urinate or holding a "
-         "bowel movement?",
-         true, true, false},
-        {"leg_numbness", "Do you have numbness, tingling or weakness in one or both legs, or feel weak or uncoordinated?",
-         false, true, false},
-        {"leg_pain", "Does the pain travel down one or both legs, especially below the knee?", false, true, false},
-        {"trauma", "Did the pain start after a fall, an accident or another injury (could something be broken)?", false,
-         true, false},
-        {"fever_weight", "Do you have a fever, or have you lost weight without trying in recent weeks?", false, true,
-         true},
-        {"night_pain", "Is the pain intense and unrelenting at night or when you lie down?", false, false, false},
-        {"swelling", "Is there swelling or redness over your back?", false, true, true},
-        {"walking", "Are you unable to walk normally, or to sit or stand upright?", false, false, false},
-        {"no_improvement", "Has the pain lasted more than 2 weeks, or not improved after 1-2 weeks of rest and self-care?",
-         false, false, false},
-    };
-    return q;
+AlertView describeAlert(const storage::RedFlagAlert& a) {
+    AlertView v;
+    v.alert = a;
+    v.tier = safety::tierFromName(a.tier).value_or(safety::Tier::Clinician);
+    if (const safety::Question* q = safety::question(a.questionId)) {
+        v.question = q->text;
+        v.what = q->shortText;
+        v.advice = q->advice;
+    } else {
+        // Schema 3 kept only "the episode is blocked": the screen has the answers.
+        v.question = "A red-flag answer saved by an earlier version of PT Coach";
+        v.what = "an earlier red-flag answer";
+        v.advice = "See a clinician before you exercise: a red-flag question was answered yes.";
+    }
+    return v;
 }
 
-std::vector<RedFlagQuestion> questionsFor(ScreenKind kind) {
-    std::vector<RedFlagQuestion> out;
-    for (const auto& q : redFlagQuestions())
-        if (kind == ScreenKind::Full || q.inShort) out.push_back(q);
+std::vector<std::string> questionIds(ListKind kind) {
+    std::vector<std::string> out;
+    for (const safety::Question* q : safety::questionsOf(kind)) out.push_back(q->id);
     return out;
 }
 
-Status validateAnswers(ScreenKind kind, const Answers& answers) {
-    auto qs = questionsFor(kind);
-    for (const auto& [id, v] : answers) {
-        (void)v;
-        if (std::none_of(qs.begin(), qs.end(), [&](const RedFlagQuestion& q) { return id == q.id; }))
-            return makeError("red-flag answer '" + id + "' is not a question of the " + screenKindName(kind) + " screen");
-    }
-    for (const auto& q : qs)
-        if (!answers.count(q.id)) return makeError(std::string("red-flag question '") + q.id + "' was not answered");
-    return {};
-}
-
-ScreenOutcome evaluateScreen(const Answers& answers) {
-    ScreenOutcome o;
-    for (const auto& q : redFlagQuestions()) {
-        auto it = answers.find(q.id);
-        if (it == answers.end() || !it->second) continue;
-        o.anyYes = true;
-        o.emergency = o.emergency || q.emergency;
-        o.heatContraindicated = o.heatContraindicated || q.contraindicatesHeat;
-        o.yesQuestions.push_back(q.id);
-    }
-    if (o.emergency)
-        o.advice = "Seek emergency care now. Changes in bladder or bowel control with back pain can mean pressure on "
-                   "the nerves, which needs urgent treatment. Do not exercise.";
-    else if (o.anyYes)
-        o.advice = "Please see a clinician (your doctor or physical therapist) before you exercise. Exercise is paused "
-                   "for this episode until a therapist clears it.";
-    else
-        o.advice = "No red flags. You can go ahead, gently, and stop if anything new appears.";
-    if (o.heatContraindicated) o.advice += " No heat over swelling or redness, or while you have a fever.";
-    return o;
-}
-
 ExerciseGate exerciseGate(const std::optional<storage::Episode>& episode,
-                          const std::vector<storage::RedFlagScreenRecord>& screens, storage::TimePoint now,
-                          std::chrono::minutes shortScreenValidity) {
+                          const std::vector<storage::RedFlagScreenRecord>& screens,
+                          const std::vector<storage::RedFlagAlert>& openAlerts, storage::TimePoint now) {
     ExerciseGate g;
-    if (!episode) {
-        // No current episode: prevention work, screened before each session all the same.
-        auto last = std::max_element(screens.begin(), screens.end(),
-                                     [](const auto& a, const auto& b) { return a.takenAt < b.takenAt; });
-        if (last == screens.end() || now - last->takenAt > shortScreenValidity) {
-            g.needsShortScreen = true;
-            g.reason = "Answer the quick safety questions first.";
-            return g;
+    for (const auto& a : openAlerts) {
+        if (!a.open()) continue;
+        AlertView v = describeAlert(a);
+        const safety::Question* q = safety::question(a.questionId);
+        g.heatContraindicated = g.heatContraindicated || (q && q->contraindicatesHeat);
+        g.open.push_back(v);
+        if (v.tier == safety::Tier::Advice) g.advice.push_back(v);
+    }
+    std::stable_sort(g.open.begin(), g.open.end(),
+                     [](const AlertView& x, const AlertView& y) { return x.alert.answeredAt > y.alert.answeredAt; });
+    // The advice of each blocking question once, most urgent tier first.
+    std::set<std::string> told;
+    for (safety::Tier tier : {safety::Tier::Emergency, safety::Tier::Clinician})
+        for (const AlertView& v : g.open) {
+            if (v.tier != tier || !told.insert(v.alert.questionId).second) continue;
+            g.reason += (g.reason.empty() ? "" : "\n") + v.advice;
+            g.emergency = g.emergency || tier == safety::Tier::Emergency;
         }
-        if (last->anyYes) {
-            g.emergency = evaluateScreen(last->answers).emergency;
-            g.reason = evaluateScreen(last->answers).advice;
-            return g;
-        }
-        g.allowed = true;
-        return g;
+    if (g.emergency) g.heading = "Seek emergency care now";
+    else if (!g.reason.empty()) g.heading = "No exercise until a clinician has seen you";
+
+    // What the check-in asks: the full list once per episode, else the short one, less what was
+    // answered moments ago (on the Recovery screen, say).
+    bool fullDone = false;
+    for (const auto& s : screens) {
+        if (!g.lastAnswered || s.takenAt > *g.lastAnswered) g.lastAnswered = s.takenAt;
+        if (episode && s.kind == "full" && s.episodeId == episode->id) fullDone = true;
     }
-    if (episode->blocked) {
-        // The screen that blocked it says how urgent it is.
-        for (auto it = screens.rbegin(); it != screens.rend(); ++it)
-            if (it->anyYes) {
-                auto o = evaluateScreen(it->answers);
-                g.emergency = o.emergency;
-                g.reason = o.advice;
-                break;
-            }
-        if (g.reason.empty())
-            g.reason = "A red flag was reported for this episode. See a clinician; exercise stays paused until a "
-                       "therapist clears it.";
-        return g;
-    }
-    // A yes in a screen of this episode (e.g. a short one saved by the session screen) stops
-    // exercise even before the episode is marked blocked.
-    for (auto it = screens.rbegin(); it != screens.rend(); ++it) {
-        if (!it->anyYes) continue;
-        auto o = evaluateScreen(it->answers);
-        g.emergency = o.emergency;
-        g.reason = o.anyYes ? o.advice
-                            : "A red flag was reported. See a clinician; exercise stays paused until a therapist clears it.";
-        return g;
-    }
-    bool anyFull = std::any_of(screens.begin(), screens.end(), [](const auto& s) { return s.kind == "full"; });
-    if (!anyFull) {
-        g.needsFullScreen = true;
-        g.reason = "Answer the red-flag questions for this episode first.";
-        return g;
-    }
-    storage::TimePoint latest{};
-    for (const auto& s : screens) latest = std::max(latest, s.takenAt);
-    if (now - latest > shortScreenValidity) {
-        g.needsShortScreen = true;
-        g.reason = "Answer the quick safety questions before this session.";
-        return g;
-    }
-    g.allowed = true;
+    g.needsFullScreen = episode && !fullDone;
+    g.list = g.needsFullScreen ? ListKind::Full : ListKind::Short;
+    std::set<std::string> recent;
+    for (const auto& s : screens)
+        if (now - s.takenAt <= kAnsweredRecently && s.takenAt <= now)
+            for (const auto& [id, yes] : s.answers) recent.insert(id);
+    for (const std::string& id : questionIds(g.list))
+        if (!recent.count(id)) g.ask.push_back(id);
+    g.allowed = g.reason.empty();
     return g;
 }
 
-Expected<ExerciseGate> exerciseGateFor(const storage::RecoveryStore& store, storage::Id profileId, storage::TimePoint now) {
+Expected<ExerciseGate> exerciseGateFor(const storage::RecoveryStore& store, storage::Id profileId,
+                                       storage::TimePoint now) {
     auto ep = store.activeEpisode(profileId);
     if (!ep) return ep.error();
-    auto all = store.redFlagScreens(profileId);
-    if (!all) return all.error();
-    std::vector<storage::RedFlagScreenRecord> mine;
-    for (auto& s : *all) {
-        // Screens cleared by a therapist no longer count against the episode.
-        if (*ep && (*ep)->clearedAt && s.takenAt <= *(*ep)->clearedAt) {
-            if (s.episodeId == (*ep)->id || (!s.episodeId && s.takenAt >= (*ep)->onsetAt)) {
-                auto copy = s;
-                copy.anyYes = false;
-                copy.answers.clear();
-                mine.push_back(copy);
-            }
-            continue;
-        }
-        // This episode's screens, and screens saved without an episode while it was going on.
-        if (!*ep || s.episodeId == (*ep)->id || (!s.episodeId && s.takenAt >= (*ep)->onsetAt)) mine.push_back(s);
-    }
-    return exerciseGate(*ep, mine, now);
+    auto screens = store.redFlagScreens(profileId);
+    if (!screens) return screens.error();
+    auto open = store.redFlagAlerts(profileId, true);
+    if (!open) return open.error();
+    return exerciseGate(*ep, *screens, *open, now);
 }
 
-Expected<ScreenOutcome> recordScreen(storage::RecoveryStore& store, storage::Id profileId,
-                                     std::optional<storage::Id> episodeId, ScreenKind kind, const Answers& answers,
-                                     storage::TimePoint now) {
-    if (Status s = validateAnswers(kind, answers); !s) return makeError(s.message());
+Expected<safety::Outcome> recordScreen(storage::RecoveryStore& store, storage::Id profileId,
+                                       std::optional<storage::Id> episodeId, ListKind kind,
+                                       const std::vector<std::string>& asked, const Answers& answers,
+                                       storage::TimePoint now) {
+    if (auto problem = safety::checkAnswers(asked, answers)) return makeError("red-flag screen not saved: " + *problem);
     storage::RedFlagScreenRecord r;
     r.profileId = profileId;
     r.episodeId = episodeId;
     r.takenAt = now;
-    r.kind = screenKindName(kind);
+    r.kind = std::string(safety::listKindName(kind));
     r.answers = answers;
+    for (const auto& [id, yes] : answers)
+        if (yes) r.tiers[id] = std::string(safety::tierName(safety::question(id)->tier));
     auto id = store.addRedFlagScreen(r);
     if (!id) return id.error();
-    return evaluateScreen(answers);
+    return safety::evaluate(answers);
+}
+
+Status clearAlerts(storage::RecoveryStore& store, storage::Id patientId, storage::Id therapistId,
+                   const std::vector<storage::Id>& alertIds, const std::string& note, storage::TimePoint now) {
+    storage::AlertResolution how;
+    how.kind = "therapist";
+    how.by = therapistId;
+    how.note = note;
+    how.at = now;
+    return store.resolveRedFlagAlerts(patientId, alertIds, how);
+}
+
+Status recordClinicianClearance(storage::RecoveryStore& store, storage::Id profileId, const std::string& seenOn,
+                                const std::string& clinician, storage::TimePoint now) {
+    auto open = store.redFlagAlerts(profileId, true);
+    if (!open) return open.error();
+    if (open->empty()) return makeError("there is no open red flag to clear");
+    std::vector<storage::Id> ids;
+    for (const auto& a : *open) ids.push_back(a.id);
+    storage::AlertResolution how;
+    how.kind = "clinician_visit";
+    how.by = profileId;
+    how.seenOn = seenOn;
+    how.clinician = clinician;
+    how.note = "Seen by " + (clinician.empty() ? std::string("a clinician") : clinician) + " on " + seenOn +
+               " and cleared to exercise (recorded by the person).";
+    how.at = now;
+    return store.resolveRedFlagAlerts(profileId, ids, how);
 }
 
 }  // namespace ptcoach::recovery

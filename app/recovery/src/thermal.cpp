@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ptcoach/recovery/red_flags.h"
+#include "ptcoach/safety/red_flags.h"
 
 namespace ptcoach::recovery {
 
@@ -82,12 +83,13 @@ ThermalStatus thermalStatus(const storage::Episode& episode, const std::vector<T
     return s;
 }
 
-Expected<bool> ThermalTimers::heatContraindicated(const storage::Episode& e) const {
-    auto screen = m_store.latestRedFlagScreen(m_profile, e.id);
-    if (!screen) return screen.error();
-    if (!*screen) return false;
-    if (e.clearedAt && (*screen)->takenAt <= *e.clearedAt) return false;
-    return evaluateScreen((*screen)->answers).heatContraindicated;
+Expected<bool> ThermalTimers::heatContraindicated(const storage::Episode&) const {
+    // An open red flag of swelling, redness or fever (whatever the episode) rules heat out.
+    auto open = m_store.redFlagAlerts(m_profile, true);
+    if (!open) return open.error();
+    for (const auto& a : *open)
+        if (const safety::Question* q = safety::question(a.questionId); q && q->contraindicatesHeat) return true;
+    return false;
 }
 
 Expected<ThermalStatus> ThermalTimers::status(TimePoint now) const {

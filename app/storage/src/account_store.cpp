@@ -1,4 +1,5 @@
 #include "ptcoach/storage/account_store.h"
+#include "ptcoach/core/clock.h"
 
 #include <sodium.h>
 
@@ -601,7 +602,7 @@ Status AccountStore::saveProgram(const ProgramRecord& p) {
         if (!author->has_value())
             return makeError(what + ": author " + std::to_string(*p.authorId) + " does not exist");
     }
-    TimePoint at = p.updatedAt == TimePoint{} ? std::chrono::system_clock::now() : p.updatedAt;
+    TimePoint at = p.updatedAt == TimePoint{} ? wallNow() : p.updatedAt;
     return m_db.transaction([&]() -> Status {
         Statement st = m_db.prepare(
                 "INSERT INTO programs(id, title, definition, author_id, updated_at) VALUES(?, ?, ?, ?, ?) "
@@ -644,7 +645,7 @@ Expected<Id> AccountStore::assign(const Assignment& a) {
     if ((*patient)->archived) return makeError(what + ": " + profileLabel(**patient) + " is archived");
     if (a.therapistId)
         if (Status s = requireTherapist(*a.therapistId, "therapist"); !s) return makeError(what + ": " + s.message());
-    TimePoint at = a.assignedAt == TimePoint{} ? std::chrono::system_clock::now() : a.assignedAt;
+    TimePoint at = a.assignedAt == TimePoint{} ? wallNow() : a.assignedAt;
     Id id = 0;
     Status s = m_db.transaction([&]() -> Status {
         Statement end = m_db.prepare("UPDATE assignments SET ended_at = ? WHERE patient_id = ? AND ended_at IS NULL");

@@ -140,6 +140,36 @@ const char* const kMigrations[] = {
         );
         CREATE INDEX assignments_patient ON assignments(patient_id, assigned_at);
         )sql",
+        // 4: red-flag alerts: one per "yes", open until a therapist clears it with a note or the
+        // person records that a clinician saw them and cleared them to exercise (the episode no
+        // longer decides). Red flags of earlier versions (blocked, uncleared episodes) become
+        // alerts of their screen. Kiosk-exit PIN tries are counted apart from sign-in. A session's
+        // exercise results keep their place in the plan, so each set can be saved as it is done.
+        R"sql(
+        CREATE TABLE red_flag_alerts (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            screen_id INTEGER REFERENCES red_flag_screens(id) ON DELETE SET NULL,
+            episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
+            question_id TEXT NOT NULL,               -- ptcoach/safety/red_flags.h ids; 'earlier' from schema 3
+            tier TEXT NOT NULL CHECK (tier IN ('emergency', 'clinician', 'advice')),
+            answered_at TEXT NOT NULL,
+            resolved_at TEXT,                        -- NULL while open
+            resolved_by INTEGER REFERENCES profiles(id),
+            resolution TEXT CHECK (resolution IN ('therapist', 'clinician_visit')),
+            resolution_note TEXT NOT NULL DEFAULT '',
+            clinician TEXT NOT NULL DEFAULT '',      -- clinician_visit: who saw the person (optional)
+            seen_on TEXT                             -- clinician_visit: the day they were seen, YYYY-MM-DD
+        );
+        CREATE INDEX red_flag_alerts_profile ON red_flag_alerts(profile_id, resolved_at);
+        INSERT INTO red_flag_alerts(profile_id, screen_id, episode_id, question_id, tier, answered_at)
+            SELECT s.profile_id, s.id, s.episode_id, 'earlier', 'clinician', s.taken_at
+            FROM red_flag_screens s JOIN episodes e ON e.id = s.episode_id
+            WHERE s.any_yes = 1 AND e.blocked = 1 AND e.cleared_at IS NULL;
+        ALTER TABLE profiles ADD COLUMN exit_failed_pins INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE profiles ADD COLUMN exit_locked_until TEXT;
+        ALTER TABLE exercise_results ADD COLUMN position INTEGER;
+        )sql",
 };
 
 }  // namespace

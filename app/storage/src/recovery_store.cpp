@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ptcoach/storage/account_store.h"
 #include "sql_util.h"
 
 namespace ptcoach::storage {
@@ -42,8 +43,7 @@ bool validAshworth(const std::string& s) {
 }
 
 constexpr const char* kEpisodeCols =
-    "id, profile_id, onset_at, location, trigger, pain, spasm_severity, strain_grade, ice_hours, blocked, "
-    "cleared_at, cleared_by, cleared_note, ended_at";
+    "id, profile_id, onset_at, location, trigger, pain, spasm_severity, strain_grade, ice_hours, ended_at";
 
 Episode readEpisode(const Statement& s) {
     Episode e;
@@ -56,11 +56,7 @@ Episode readEpisode(const Statement& s) {
     e.spasmSeverity = s.optText(6);
     e.strainGrade = s.optInt(7);
     e.iceHours = s.i32(8);
-    e.blocked = s.i32(9) != 0;
-    e.clearedAt = s.optTime(10);
-    e.clearedBy = s.optI64(11);
-    e.clearedNote = s.text(12);
-    e.endedAt = s.optTime(13);
+    e.endedAt = s.optTime(9);
     return e;
 }
 
@@ -145,10 +141,10 @@ Expected<Id> RecoveryStore::addEpisode(const Episode& e) {
         return makeError("the ice phase must last 24-72 hours, not " + std::to_string(e.iceHours));
     return insertOne(m_db,
                      "INSERT INTO episodes(profile_id, onset_at, location, trigger, pain, spasm_severity, strain_grade, "
-                     "ice_hours, blocked) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "ice_hours) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
                      "save the episode", [&](Statement& s) {
                          s.bind(e.profileId).bind(e.onsetAt).bind(e.location).bind(e.trigger).bind(e.pain);
-                         s.bind(e.spasmSeverity).bind(e.strainGrade).bind(e.iceHours).bind(e.blocked ? 1 : 0);
+                         s.bind(e.spasmSeverity).bind(e.strainGrade).bind(e.iceHours);
                      });
 }
 
@@ -202,20 +198,17 @@ Status RecoveryStore::setIceHours(Id episodeId, int hours) {
                          [&](Statement& s) { s.bind(hours); });
 }
 
-Status RecoveryStore::clearRedFlag(Id episodeId, std::optional<Id> by, const std::string& note, TimePoint at) {
-    if (note.empty()) return makeError("clearing a red flag needs a note saying who cleared it and why");
-    return updateEpisode(m_db,
-                         "UPDATE episodes SET blocked = 0, cleared_at = ?, cleared_by = ?, cleared_note = ? WHERE id = ?",
-                         "clear the red flag", episodeId, [&](Statement& s) { s.bind(at).bind(by).bind(note); });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Red-flag screens
-
 Expected<Id> RecoveryStore::addRedFlagScreen(const RedFlagScreenRecord& r) {
     if (r.kind != "full" && r.kind != "short") return makeError("screen kind '" + r.kind + "' is not full or short");
     bool anyYes = false;
-    for (const auto& [k, v] : r.answers) anyYes = anyYes || v;
+    for (const auto& [k, v] : r.answers) {
+        if (!v) continue;
+        anyYes = true;
+        auto t = r.tiers.find(k);
+        if (t == r.tiers.end()) return makeError("the red-flag answer '" + k + "' is yes but has no tier");
+        if (t->second != "emergency" && t->second != "clinician" && t->second != "advice")
+            return makeError("red-flag tier '" + t->second + "' of '" + k + "' is not emergency, clinician or advice");
+    }
     Id id = 0;
     Status s = m_db.transaction([&]() -> Status {
         Statement ins = m_db.prepare("INSERT INTO red_flag_screens(profile_id, episode_id, taken_at, kind, answers, any_yes) "
@@ -225,17 +218,73 @@ Expected<Id> RecoveryStore::addRedFlagScreen(const RedFlagScreenRecord& r) {
         auto saved = stepReturningId(ins, "save the red-flag screen");
         if (!saved) return saved.error();
         id = *saved;
-        if (anyYes && r.episodeId) {
-            Statement up = m_db.prepare("UPDATE episodes SET blocked = 1, cleared_at = NULL, cleared_by = NULL, "
-                                        "cleared_note = NULL WHERE id = ?");
-            if (!up.ok()) return prepareFailed(up, "block the episode");
-            up.bind(*r.episodeId);
-            if (up.step() != Step::Done) return makeError("cannot block the episode: " + up.error());
+        for (const auto& [question, yes] : r.answers) {
+            if (!yes) continue;
+            Statement al = m_db.prepare("INSERT INTO red_flag_alerts(profile_id, screen_id, episode_id, question_id, tier, "
+                                        "answered_at) VALUES(?, ?, ?, ?, ?, ?)");
+            if (!al.ok()) return prepareFailed(al, "save the red-flag alert");
+            al.bind(r.profileId).bind(id).bind(r.episodeId).bind(question).bind(r.tiers.at(question)).bind(r.takenAt);
+            if (al.step() != Step::Done) return makeError("cannot save the red-flag alert: " + al.error());
         }
         return {};
     });
     if (!s) return makeError(s.message());
     return id;
+}
+
+Expected<std::vector<RedFlagAlert>> RecoveryStore::redFlagAlerts(Id profileId, bool openOnly) const {
+    std::string sql =
+        "SELECT id, profile_id, screen_id, episode_id, question_id, tier, answered_at, resolved_at, resolved_by, "
+        "resolution, resolution_note, clinician, seen_on FROM red_flag_alerts WHERE profile_id = ?";
+    if (openOnly) sql += " AND resolved_at IS NULL";
+    sql += " ORDER BY answered_at DESC, id DESC";
+    return selectAll<RedFlagAlert>(m_db, sql, "read red-flag alerts", [&](Statement& s) { s.bind(profileId); },
+                                   [](const Statement& s) {
+                                       RedFlagAlert a;
+                                       a.id = s.i64(0);
+                                       a.profileId = s.i64(1);
+                                       a.screenId = s.optI64(2);
+                                       a.episodeId = s.optI64(3);
+                                       a.questionId = s.text(4);
+                                       a.tier = s.text(5);
+                                       a.answeredAt = s.time(6);
+                                       a.resolvedAt = s.optTime(7);
+                                       a.resolvedBy = s.optI64(8);
+                                       a.resolution = s.optText(9).value_or("");
+                                       a.note = s.text(10);
+                                       a.clinician = s.text(11);
+                                       a.seenOn = s.optText(12);
+                                       return a;
+                                   });
+}
+
+Status RecoveryStore::resolveRedFlagAlerts(Id profileId, const std::vector<Id>& alertIds, const AlertResolution& how) {
+    if (alertIds.empty()) return makeError("no red-flag alert to resolve");
+    if (how.kind == "therapist") {
+        if (how.note.empty()) return makeError("clearing a red flag needs a note saying who saw the patient and why it is safe");
+    } else if (how.kind == "clinician_visit") {
+        if (!how.seenOn || !isCalendarDate(*how.seenOn))
+            return makeError("the day the clinician saw you must be a date written YYYY-MM-DD");
+        if (*how.seenOn > formatUtc(how.at + std::chrono::hours(14)).substr(0, 10))
+            return makeError("the day the clinician saw you (" + *how.seenOn + ") is in the future");
+    } else {
+        return makeError("red-flag resolution '" + how.kind + "' is not therapist or clinician_visit");
+    }
+    return m_db.transaction([&]() -> Status {
+        for (Id id : alertIds) {
+            Statement up = m_db.prepare(
+                "UPDATE red_flag_alerts SET resolved_at = ?, resolved_by = ?, resolution = ?, resolution_note = ?, "
+                "clinician = ?, seen_on = ? WHERE id = ? AND profile_id = ? AND resolved_at IS NULL RETURNING id");
+            if (!up.ok()) return prepareFailed(up, "resolve the red-flag alert");
+            up.bind(how.at).bind(how.by).bind(how.kind).bind(how.note).bind(how.clinician).bind(how.seenOn).bind(id).bind(profileId);
+            Step rc = up.step();
+            if (rc == Step::Done)
+                return makeError("red-flag alert " + std::to_string(id) + " is not an open alert of this profile");
+            if (rc != Step::Row || up.step() != Step::Done)
+                return makeError("cannot resolve the red-flag alert: " + up.error());
+        }
+        return {};
+    });
 }
 
 namespace {

@@ -148,18 +148,4 @@ Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileI
     return out;
 }
 
-Expected<int64_t> saveRedFlagScreen(Database& db, int64_t profileId, const std::string& takenAt,
-                                    const std::map<std::string, bool>& answers) {
-    nlohmann::json j = nlohmann::json::object();
-    bool anyYes = false;
-    for (const auto& [k, v] : answers) {
-        j[k] = v;
-        anyYes = anyYes || v;
-    }
-    return insertOne(db, "INSERT INTO red_flag_screens(profile_id, taken_at, kind, answers, any_yes) "
-                         "VALUES(?, ?, 'short', ?, ?)",
-                     "save the red-flag screen",
-                     [&](Statement& ins) { ins.bind(profileId).bind(takenAt).bind(j.dump()).bind(anyYes); });
-}
-
 }  // namespace ptcoach::storage

@@ -17,20 +17,15 @@
 #include "ptcoach/analysis/tracker.h"
 #include "ptcoach/core/expected.h"
 #include "ptcoach/engine/session_plan.h"
+#include "ptcoach/safety/red_flags.h"
 
 namespace ptcoach::engine {
 
-struct RedFlagQuestion {
-    std::string id, text;
-    bool urgent = false;  // a yes needs emergency care, not just a clinician
-};
-// The short red-flag screen before each session (../shared/clinical-notes.md). Kept in one place so
-// the recovery library's list can replace it.
-const std::vector<RedFlagQuestion>& checkInRedFlagQuestions();
-
+// The check-in: pain now and the red-flag questions asked (ptcoach/safety/red_flags.h), which
+// are the short list unless the caller says otherwise (Session::setCheckInQuestions).
 struct CheckIn {
-    std::optional<int> pain;                  // 0-10, now
-    std::vector<std::optional<bool>> answers; // one per question, in order; all must be answered
+    std::optional<int> pain;   // 0-10, now
+    safety::Answers answers;   // question id -> yes; every question asked must be answered
 };
 
 enum class Stage { CheckIn, Stopped, Setup, Active, Rest, PainAfter, Summary };
@@ -101,9 +96,17 @@ public:
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    // Check-in. A yes to any red flag stops the session (Stopped, see stopAdvice()). An
-    // unanswered question or a pain outside 0-10 is an error and changes nothing.
+    // The red-flag questions the check-in asks (ids of ptcoach/safety/red_flags.h), in order; the
+    // short list by default. Questions answered moments ago elsewhere may be left out; an empty
+    // list asks only the pain.
+    void setCheckInQuestions(std::vector<std::string> ids);
+    const std::vector<std::string>& checkInQuestions() const { return m_checkInQuestions; }
+    // Check-in. A yes of the emergency or clinician tier stops the session (Stopped, see
+    // stopAdvice()); a yes of the advice tier is told and the session goes on. An unanswered
+    // question or a pain outside 0-10 is an error and changes nothing.
     Status submitCheckIn(const CheckIn& c, int64_t nowMs);
+    // What the check-in's answers meant (empty before the check-in).
+    const safety::Outcome& checkInOutcome() const { return m_checkInOutcome; }
     // A recorded video drives the session: nobody to ask; straight to the first exercise.
     void skipCheckInAndSetup(int64_t nowMs);
     void startNow(int64_t nowMs);  // set-up: start without waiting for the view to be right
@@ -180,6 +183,8 @@ private:
     std::vector<int> m_viewHistory;
     std::optional<int> m_painBefore, m_painAfter;
     std::string m_stopAdvice;
+    std::vector<std::string> m_checkInQuestions;
+    safety::Outcome m_checkInOutcome;
     std::vector<StepResult> m_results;
     std::vector<SessionEvent> m_events;
     std::map<std::string, int64_t> m_spokenAt;

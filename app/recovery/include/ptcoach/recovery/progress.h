@@ -58,7 +58,7 @@ struct ProgressSummary {
     std::optional<int> daysSinceOnset;
     std::optional<Phase> phase;
     std::optional<Thermal> thermal;
-    bool blocked = false;
+    bool blocked = false;       // an open red flag blocks exercise
     int streakDays = 0;         // days in a row (ending today or yesterday) with a completed session or check-in
     std::vector<bool> lastDays; // activity on each of the last 14 days, oldest first
     int sessionsCompleted = 0;

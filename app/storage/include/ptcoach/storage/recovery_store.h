@@ -34,11 +34,10 @@ struct Episode {
     std::optional<std::string> spasmSeverity;  // Modified Ashworth: "0", "1", "1+", "2", "3", "4"
     std::optional<int> strainGrade;            // 1-3 if known
     int iceHours = 48;                         // 24-72
-    bool blocked = false;                      // a red flag stopped exercise
-    std::optional<TimePoint> clearedAt;        // a therapist cleared the red flag
-    std::optional<Id> clearedBy;
-    std::string clearedNote;
     std::optional<TimePoint> endedAt;
+    // Red flags are RedFlagAlert rows (schema 4), not a property of the episode: closing an episode
+    // never clears one. (The episodes table's blocked/cleared_* columns of schema 2 are no longer
+    // written.)
 };
 
 struct RedFlagScreenRecord {
@@ -49,6 +48,35 @@ struct RedFlagScreenRecord {
     std::string kind;                    // "full" or "short"
     std::map<std::string, bool> answers;  // question id -> yes
     bool anyYes = false;
+    // Saving: the tier ("emergency", "clinician", "advice") of each question answered yes; each yes
+    // becomes an open RedFlagAlert in the same transaction.
+    std::map<std::string, std::string> tiers;
+};
+
+// One "yes" to a red-flag question, open until resolved: by a therapist with a note, or by the
+// person recording that a clinician saw them and cleared them to exercise.
+struct RedFlagAlert {
+    Id id = 0;
+    Id profileId = 0;
+    std::optional<Id> screenId, episodeId;
+    std::string questionId;  // ptcoach/safety ids; "earlier": a red flag saved before schema 4
+    std::string tier;        // "emergency", "clinician" or "advice"
+    TimePoint answeredAt;
+    std::optional<TimePoint> resolvedAt;  // unset while open
+    std::optional<Id> resolvedBy;
+    std::string resolution;               // "therapist" or "clinician_visit" once resolved
+    std::string note;                     // the therapist's note, or the person's own words
+    std::string clinician;                // clinician_visit: who saw them (may be empty)
+    std::optional<std::string> seenOn;    // clinician_visit: the day, YYYY-MM-DD
+    bool open() const { return !resolvedAt; }
+};
+
+struct AlertResolution {
+    std::string kind;                   // "therapist" (note required) or "clinician_visit" (seenOn required)
+    std::optional<Id> by;               // the therapist, or the person themselves
+    std::string note, clinician;
+    std::optional<std::string> seenOn;  // YYYY-MM-DD, not after `at`
+    TimePoint at;
 };
 
 struct CheckIn {
@@ -123,16 +151,19 @@ public:
     // The newest episode that has not ended, if any.
     Expected<std::optional<Episode>> activeEpisode(Id profileId) const;
     Expected<Episode> episode(Id episodeId) const;
+    // Ends the episode (its red-flag alerts stay as they are).
     Status endEpisode(Id episodeId, TimePoint at);
     Status setIceHours(Id episodeId, int hours);
-    // A therapist clears a red-flag block (exercise allowed again); `by` may be unset until
-    // therapist profiles exist.
-    Status clearRedFlag(Id episodeId, std::optional<Id> by, const std::string& note, TimePoint at);
 
-    // --- red-flag screens ---
-    // Saves the screen; when any answer is yes and it belongs to an episode, the episode is blocked
-    // (and any earlier clearance withdrawn) in the same transaction.
+    // --- red-flag screens and alerts ---
+    // Saves the screen and, in the same transaction, an open alert for each question answered yes
+    // (its tier from r.tiers; a yes without a tier is an error).
     Expected<Id> addRedFlagScreen(const RedFlagScreenRecord& r);
+    // The profile's alerts, newest answer first; only the open ones if `openOnly`.
+    Expected<std::vector<RedFlagAlert>> redFlagAlerts(Id profileId, bool openOnly = false) const;
+    // Resolves the given open alerts of the profile in one transaction (all or none): an alert that
+    // is another profile's, or already resolved, is an error.
+    Status resolveRedFlagAlerts(Id profileId, const std::vector<Id>& alertIds, const AlertResolution& how);
     Expected<std::vector<RedFlagScreenRecord>> redFlagScreens(Id profileId) const;  // oldest first
     Expected<std::optional<RedFlagScreenRecord>> latestRedFlagScreen(Id profileId, std::optional<Id> episodeId) const;
 

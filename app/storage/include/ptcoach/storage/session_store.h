@@ -1,6 +1,6 @@
 #pragma once
-// Guided sessions in the person's history: the sessions and exercise_results tables (schema 2),
-// and the short red-flag screen taken at a session's check-in. Plain records; each save is one
+// Guided sessions in the person's history: the sessions and exercise_results tables (schema 2).
+// (Red-flag screens, the check-in's among them, are saved through recovery::recordScreen.) Plain records; each save is one
 // transaction, so a failure leaves nothing half-written.
 #include <cstdint>
 #include <map>
@@ -44,9 +44,5 @@ Expected<std::optional<int64_t>> findPatientProfile(Database& db);
 Expected<int64_t> saveSession(Database& db, const SessionRecord& s);
 // A profile's sessions, newest first, with their exercise results. limit <= 0: all.
 Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileId, int limit = 50);
-
-// The check-in's short red-flag screen: answers (question id -> yes) saved as kind 'short'.
-Expected<int64_t> saveRedFlagScreen(Database& db, int64_t profileId, const std::string& takenAt,
-                                    const std::map<std::string, bool>& answers);
 
 }  // namespace ptcoach::storage
