@@ -12,7 +12,7 @@ namespace ptcoach::ui {
 
 const std::vector<std::string>& screenNames() {
     static const std::vector<std::string> names = {"home", "session", "programs", "recovery", "progress",
-                                                   "therapist", "camera"};
+                                                   "therapist", "camera", "settings"};
     return names;
 }
 

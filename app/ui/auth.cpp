@@ -45,7 +45,9 @@ void loadAccounts(UiState& st) {
     a.accounts = std::move(*list);
 }
 
-void completeSignIn(UiState& st, const storage::Account& who) {
+}  // namespace
+
+void signInAs(UiState& st, const storage::Account& who) {
     AuthUi& a = st.auth;
     a.user = SignedInUser{who.id, who.role, who.name};
     a.pin.clear();
@@ -68,6 +70,8 @@ void completeSignIn(UiState& st, const storage::Account& who) {
     }
 }
 
+namespace {
+
 void trySignIn(UiState& st) {
     AuthUi& a = st.auth;
     if (!st.db) return;
@@ -89,7 +93,7 @@ void trySignIn(UiState& st) {
             a.messageIsError = true;
             return;
         }
-        completeSignIn(st, *r->account);
+        signInAs(st, *r->account);
         return;
     }
     a.message = r->message.empty() ? std::string("Sign-in refused.") : r->message;

@@ -70,6 +70,8 @@ void updateAuth(UiState& st);
 void drawSignIn(UiState& st);
 // The kiosk's "leave" and the therapist PIN prompt.
 void drawKioskExitPrompt(UiState& st);
+// Signs the account in (its PIN already checked): fresh screens, its sign-out times.
+void signInAs(UiState& st, const storage::Account& who);
 // Saves what is running, then forgets the person: every screen's state goes.
 void signOut(UiState& st, const std::string& reason);
 // Any input this frame (keys, mouse, text, gamepad) counts as activity.

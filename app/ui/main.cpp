@@ -229,6 +229,7 @@ int main(int argc, char** argv) {
         }
         updateAuth(st);      // sign-in needed? idle or away: sign out (saving everything)
         updateTherapist(st);  // the therapist workspace's recorded actions
+        updateSettings(st);   // the Settings screen's recorded actions
         updateCamera(st);
         updateSession(st);  // camera frames into the guided session, its clock, cues, saving
         updateRecovery(st);  // timers ending, reminders, recorded recovery actions

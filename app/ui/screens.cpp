@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "ptcoach/core/clock.h"
 #include "ptcoach/recovery/phase.h"
+#include "ptcoach/recovery/progress.h"
 #include "progress_screen.h"
 #include "ui_state.h"
 #include "widgets.h"
@@ -13,25 +15,102 @@ namespace ptcoach::ui {
 
 namespace {
 
-void drawHome(UiState& st) {
-    if (st.auth.user) {
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextDisabled("Home");
-        drawSignedInBadge(st);
-    } else {
-        ImGui::Spacing();
+std::string plural(int n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
+std::string mmss(std::chrono::seconds s) {
+    long long v = std::max<long long>(0, s.count());
+    char b[16];
+    std::snprintf(b, sizeof b, "%lld:%02lld", v / 60, v % 60);
+    return b;
+}
+
+// What today holds, in one look: the session, the streak, a running timer and the next one due,
+// an open red flag, the water so far. Returns the lines it showed (for the script).
+void drawToday(UiState& st) {
+    const TodayView& t = st.session.today;
+    const RecoveryUi& r = st.recovery;
+    using namespace std::chrono;
+    auto now = wallNow();
+    float k = st.dpiScale;
+    beginPanel();
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::TextUnformatted("Today");
+    ImGui::PopFont();
+    auto line = [&](ImU32 colour, const std::string& text) {
+        ImGui::PushStyleColor(ImGuiCol_Text, colour);
+        ImGui::TextWrapped("%s", text.c_str());
+        ImGui::PopStyleColor();
+        recordText(text);
+    };
+    const ImU32 plain = IM_COL32(220, 226, 235, 255);
+    if (t.firstRun) {
+        line(plain, "Welcome to PT Coach. This is your own profile, \"Me\": give it your name and a PIN in "
+                    "Settings, or start straight away. Are you a therapist? Make your therapist account instead.");
+        if (button("Set my name")) st.go(Screen::Settings);
+        ImGui::SameLine();
+        if (button("I am a therapist")) openTherapistSignUp(st);
     }
-    textCentered("PT Coach", st.fonts.title, IM_COL32(255, 255, 255, 255));
-    textCentered("Your daily coach for recovery from back spasms and low-back pain", st.fonts.body,
-                 IM_COL32(180, 190, 205, 255));
+    bool blocked = r.loaded && !r.gate.allowed;
+    if (blocked) {
+        line(kRed, std::string(r.gate.emergency ? "Red flag: seek emergency care now." : "Red flag: exercise is paused.") +
+                       " See the Recovery screen for what it means and how it is cleared.");
+    } else if (t.doneToday > 0) {
+        line(kGreen, "Session done today (" + t.lastDone + ")." +
+                         (t.doneToday > 1 ? " " + plural(t.doneToday, "session", "sessions") + " in all." : ""));
+    } else if (t.noProgram) {
+        line(plain, "No program yet: pick one under Programs, or start a guided session.");
+    } else if (t.restDay) {
+        line(plain, "Rest day in " + t.programTitle + ": a gentle walk is always fine.");
+    } else {
+        line(plain, "Today's session: " + t.programTitle + ": " + t.sessionTitle + ". Not done yet.");
+    }
+    for (const auto& v : r.gate.advice) line(kAmber, "Advice: " + v.what + ". " + v.advice);
+    std::string streak = "Streak: " + plural(st.session.streak, "day", "days");
+    std::string water = "Water today: " + std::to_string(r.waterTodayMl) + " of about 2000 ml";
+    std::string timer;
+    const auto& th = r.thermal;
+    if (r.loaded && th.state != recovery::TimerState::NoEpisode) {
+        bool ice = th.advised == recovery::Thermal::Ice;
+        if (th.state == recovery::TimerState::Running) {
+            bool runIce = th.running && th.running->kind == "ice";
+            timer = std::string(runIce ? "Ice" : "Heat") + " on: " + mmss(duration_cast<seconds>(th.runningEndsAt - now)) +
+                    " left";
+        } else if (th.state == recovery::TimerState::Resting && th.restUntil) {
+            timer = "Skin resting until " + recovery::localText(*th.restUntil, "%H:%M");
+        }
+        if (th.state != recovery::TimerState::Running && th.nextDue) {
+            std::string when = *th.nextDue <= now ? std::string("now") : "at " + recovery::localText(*th.nextDue, "%H:%M");
+            timer += std::string(timer.empty() ? "" : ". ") + "Next " + (ice ? "ice" : "heat") + " due " + when;
+        }
+    }
+    line(plain, streak + "   |   " + water + (timer.empty() ? "" : "   |   " + timer));
     ImGui::Spacing();
-    textCentered("Stretch, strengthen and move well again: the camera counts your reps, times your holds and "
-                 "checks your form.",
-                 st.fonts.body, IM_COL32(150, 160, 175, 255));
-    ImGui::Spacing();
+    if (blocked) {
+        if (button("See my red flag")) st.go(Screen::Recovery);
+    } else if (t.doneToday == 0 && !t.restDay && !t.noProgram) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kTeal));
+        if (button("Start today's session")) st.go(Screen::Session);
+        ImGui::PopStyleColor();
+        if (ImGui::GetFrameCount() < 3) ImGui::SetItemDefaultFocus();
+    }
+    endPanel(kPanel, 14 * k);
+}
+
+void drawHome(UiState& st) {
+    float k = st.dpiScale;
+    ImGui::AlignTextToFramePadding();
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::TextUnformatted("PT Coach");
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Your daily coach for recovery from back spasms and low-back pain");
+    if (st.auth.user) drawSignedInBadge(st);
     ImGui::Spacing();
 
-    static constexpr int kCols = 3;
+    bool therapist = st.auth.user && st.auth.user->role == storage::Role::Therapist;
+    if (!therapist && currentPatient(st)) drawToday(st);
+
     const Tile patientTiles[] = {
         {Screen::Session, "Guided session", "Today's exercises with live rep counting, hold timers and form cues.",
          kTeal},
@@ -40,32 +119,38 @@ void drawHome(UiState& st) {
          kOrange},
         {Screen::Progress, "Progress", "Pain, adherence, range of motion and form over time.", kPurple},
         {Screen::Camera, "Camera check", "See what the camera sees and place yourself in the frame.", kGreen},
+        {Screen::Settings, "Settings", "Your name and PIN, your therapist, the camera; \"I am a therapist\".", kPink},
     };
     const Tile therapistTiles[] = {
         {Screen::Therapist, "Therapist", "Your patients, the program builder, assignments and red flags.", kPink},
         {Screen::Programs, "Programs", "The shipped programs and the exercise library.", kBlue},
         {Screen::Camera, "Camera check", "See what the camera sees and how the pose model follows.", kGreen},
     };
-    bool therapist = st.auth.user && st.auth.user->role == storage::Role::Therapist;
     std::vector<Tile> tiles;
     for (const Tile& t : therapist ? std::vector<Tile>(std::begin(therapistTiles), std::end(therapistTiles))
                                    : std::vector<Tile>(std::begin(patientTiles), std::end(patientTiles)))
-        // A kiosk's camera is on only during a session.
-        if (!(st.options.kiosk && t.target == Screen::Camera)) tiles.push_back(t);
+        // A kiosk's camera is on only during a session; its settings are the therapist's.
+        if (!(st.options.kiosk && (t.target == Screen::Camera || t.target == Screen::Settings))) tiles.push_back(t);
+
+    // The footer's lines keep their place at the bottom; the tiles share what is left.
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float footerH = line * (st.options.kiosk ? 2.2f : 3.4f) + ImGui::GetStyle().ItemSpacing.y * 2;
+    constexpr int kCols = 3;
+    int rows = static_cast<int>((tiles.size() + kCols - 1) / kCols);
     float avail = ImGui::GetContentRegionAvail().x;
-    float gap = 24.0f * st.dpiScale;
+    float gap = 20.0f * k;
     float tileW = (avail - gap * (kCols - 1)) / kCols;
-    float tileH = 170.0f * st.dpiScale;
+    float tileH = std::clamp((ImGui::GetContentRegionAvail().y - footerH - gap * rows) / rows, 70.0f * k, 170.0f * k);
     int i = 0;
     for (const Tile& t : tiles) {
         if (i % kCols != 0) ImGui::SameLine(0, gap);
         if (drawTile(st, t, ImVec2(tileW, tileH))) st.go(t.target);
-        if (i == 0 && ImGui::GetFrameCount() < 3) ImGui::SetItemDefaultFocus();
+        if (i == 0 && ImGui::GetFrameCount() < 3 && !ImGui::IsAnyItemFocused()) ImGui::SetItemDefaultFocus();
         ++i;
-        if (i % kCols == 0) ImGui::Dummy(ImVec2(0, gap * 0.5f));
+        if (i % kCols == 0) ImGui::Dummy(ImVec2(0, gap * 0.3f));
     }
 
-    ImGui::Spacing();
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - footerH));
     if (!st.dbError.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 120, 255));
         ImGui::TextWrapped("Your saved data could not be opened: %s", st.dbError.c_str());
@@ -73,12 +158,13 @@ void drawHome(UiState& st) {
     } else if (st.db && !st.options.kiosk) {
         ImGui::TextDisabled("Your data: %s", st.db->describe().c_str());
     }
-    ImGui::Spacing();
+    const char* coach = "PT Coach is a coach, not a doctor. Loss of bladder or bowel control, numbness or weakness in "
+                        "the legs, or pain after a fall: stop and see a clinician.";
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 204, 128, 255));
-    ImGui::TextWrapped("PT Coach is a coach, not a doctor. Loss of bladder or bowel control, numbness or weakness in "
-                       "the legs, or pain after a fall: stop and see a clinician.");
+    ImGui::TextWrapped("%s", coach);
     ImGui::PopStyleColor();
-    ImGui::TextDisabled("Arrow keys or a gamepad move between tiles; Enter or A opens one.");
+    recordText(coach);
+    if (!st.options.kiosk) ImGui::TextDisabled("Arrow keys or a gamepad move between tiles; Enter or A opens one.");
 }
 
 void drawCamera(UiState& st) {
@@ -129,6 +215,7 @@ std::optional<Screen> screenFromName(const std::string& n) {
     if (n == "progress") return Screen::Progress;
     if (n == "therapist") return Screen::Therapist;
     if (n == "camera") return Screen::Camera;
+    if (n == "settings") return Screen::Settings;
     return std::nullopt;
 }
 
@@ -141,6 +228,7 @@ const char* screenTitle(Screen s) {
     case Screen::Progress: return "Progress";
     case Screen::Therapist: return "Therapist";
     case Screen::Camera: return "Camera check";
+    case Screen::Settings: return "Settings";
     }
     return "";
 }
@@ -160,7 +248,8 @@ void drawUi(UiState& st) {
     }
     if (st.screen != Screen::Home && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
         st.go(Screen::Home);
-    bool patientScreen = st.screen == Screen::Session || st.screen == Screen::Recovery || st.screen == Screen::Progress;
+    bool patientScreen = st.screen == Screen::Session || st.screen == Screen::Recovery ||
+                         st.screen == Screen::Progress || st.screen == Screen::Settings;
     if (patientScreen && !currentPatient(st)) {
         screenHeader(st, screenTitle(st.screen));
         ImGui::TextWrapped("This screen shows a patient's own exercises and history: sign in as the patient.");
@@ -177,6 +266,7 @@ void drawUi(UiState& st) {
     case Screen::Progress: drawProgressScreen(st); break;
     case Screen::Therapist: drawTherapistScreen(st); break;
     case Screen::Camera: drawCamera(st); break;
+    case Screen::Settings: drawSettingsScreen(st); break;
     }
     ImGui::End();
     // The camera is visibly on whenever it runs.

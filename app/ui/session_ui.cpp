@@ -439,6 +439,50 @@ recovery::Titles libraryTitles(UiState& st) {
     return t;
 }
 
+namespace {
+
+// Today's session, whether it is done, and the streak: read for the Home screen.
+void updateToday(UiState& st) {
+    SessionUi& su = st.session;
+    TodayView& t = su.today;
+    int64_t now = steadyMs();
+    if (t.loaded && now - t.loadedAtMs < 5000) return;
+    t = TodayView{};
+    t.loaded = true;
+    t.loadedAtMs = now;
+    if (!currentPatient(st)) return;
+    applyCommandLine(st);
+    loadHistory(st);
+    int64_t today = engine::localDay(wallNow());
+    for (const auto& h : su.history) {
+        auto started = engine::parseIsoUtc(h.startedAt);
+        if (!started || engine::localDay(*started) != today) continue;
+        if (t.doneToday++ == 0) {
+            int reps = 0, planned = 0;
+            for (const auto& e : h.exercises) reps += e.repsDone, planned += e.repsPlanned;
+            t.lastDone = recovery::localText(*started, "%H:%M") + ", " + libraryTitles(st).program(h.programId) +
+                         (planned > 0 ? ", " + std::to_string(reps) + " of " + std::to_string(planned) + " reps" : "") +
+                         (h.completed ? "" : " (ended early)");
+        }
+    }
+    if (su.history.empty() && st.auth.user && st.auth.user->name == "Me") {
+        storage::AccountStore accounts(*st.db);
+        auto all = accounts.accounts();
+        t.firstRun = all && all->size() == 1;
+    }
+    const engine::ProgramDefinition* p = su.library.program(su.programId);
+    if (!p) {
+        t.noProgram = true;
+        return;
+    }
+    t.programTitle = p->title;
+    const engine::ProgramSession* ps = engine::sessionForWeekday(*p, engine::weekdayOfDay(today));
+    if (ps) t.sessionTitle = ps->title;
+    else t.restDay = true;
+}
+
+}  // namespace
+
 void updateSession(UiState& st) {
     SessionUi& su = st.session;
     if (!su.audio) {
@@ -449,6 +493,7 @@ void updateSession(UiState& st) {
     ensureLibrary(su);
     applyActions(st);
     if (!su.historyLoaded && (st.screen == Screen::Session || st.screen == Screen::Programs)) loadHistory(st);
+    if (st.screen == Screen::Home) updateToday(st);
     if (st.screen != Screen::Session) {
         // Leaving mid-exercise pauses the session; the Camera screen's frames are not for it.
         if (su.session && (su.session->stage() == Stage::Active || su.session->stage() == Stage::Rest) &&

@@ -58,6 +58,18 @@ struct ProgramsView {
     bool showLibrary = false;  // the exercise library instead of the programs
 };
 
+// What today holds, for the Home screen (refreshed every few seconds while Home shows).
+struct TodayView {
+    bool loaded = false;
+    int64_t loadedAtMs = 0;
+    std::string programTitle, sessionTitle;  // today's session of the person's program ("" on a rest day)
+    bool restDay = false;
+    bool noProgram = false;                  // no program picked or assigned yet
+    int doneToday = 0;                       // sessions saved today
+    std::string lastDone;                    // the newest of them: "09:30, 3 of 3 reps"
+    bool firstRun = false;                   // one unnamed profile ("Me") and nothing saved yet
+};
+
 struct SessionUi {
     // What to run: a program (and which of its sessions), or one exercise to practise.
     std::string programId, sessionId, startAt, practiceId;
@@ -105,6 +117,7 @@ struct SessionUi {
     bool exitRequested = false;
     int exitCode = 0;
     ProgramsView programs;
+    TodayView today;
     unsigned padPrev = 0;  // gamepad buttons held last frame (edge detection)
 
     void act(SessionAction a, std::string value = {}) { actions.emplace_back(a, std::move(value)); }

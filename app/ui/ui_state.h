@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "recovery_screen.h"
 #include "session_ui.h"
+#include "settings_screen.h"
 #include "therapist_screen.h"
 #include "ui_script.h"
 #include "ptcoach/storage/database.h"
@@ -18,7 +19,7 @@
 
 namespace ptcoach::ui {
 
-enum class Screen { Home, Session, Programs, Recovery, Progress, Therapist, Camera };
+enum class Screen { Home, Session, Programs, Recovery, Progress, Therapist, Camera, Settings };
 
 std::optional<Screen> screenFromName(const std::string& name);
 const char* screenTitle(Screen s);
@@ -59,6 +60,7 @@ struct UiState {
     SessionUi session;    // the guided session and the Programs screen
     AuthUi auth;          // who is signed in; kiosk rules
     TherapistUi therapist;  // the therapist's workspace
+    SettingsUi settings;    // the person's own settings (home)
     UiScript script;      // --script: scripted input for end-to-end tests
     std::unique_ptr<storage::Database> db;
     std::string dbError;  // shown on screen when the database could not be opened

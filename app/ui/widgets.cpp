@@ -96,16 +96,22 @@ bool drawTile(UiState& st, const Tile& t, ImVec2 size) {
     dl->AddRectFilled(p0, p1, hovered ? IM_COL32(52, 60, 78, 255) : IM_COL32(38, 44, 58, 255), r);
     dl->AddRectFilled(p0, ImVec2(p1.x, p0.y + 10 * st.dpiScale), t.colour, r, ImDrawFlags_RoundCornersTop);
     if (hovered) dl->AddRect(p0, p1, t.colour, r, 0, 3.0f * st.dpiScale);
-    // A simple badge: a ring in the tile's colour.
-    ImVec2 c(p0.x + 44 * st.dpiScale, p0.y + 62 * st.dpiScale);
-    dl->AddCircleFilled(c, 22 * st.dpiScale, t.colour, 32);
-    dl->AddCircleFilled(c, 12 * st.dpiScale, IM_COL32(38, 44, 58, 255), 32);
-    ImGui::PushFont(st.fonts.heading);
-    dl->AddText(ImVec2(p0.x + 80 * st.dpiScale, p0.y + 44 * st.dpiScale), IM_COL32(255, 255, 255, 255), t.title);
-    ImGui::PopFont();
-    ImVec2 textPos(p0.x + 24 * st.dpiScale, p0.y + 100 * st.dpiScale);
-    dl->AddText(st.fonts.body, st.fonts.body->FontSize, textPos, IM_COL32(200, 206, 218, 255), t.blurb, nullptr,
-                size.x - 48 * st.dpiScale);
+    // A badge (a ring in the tile's colour) beside the title, the blurb below while it fits.
+    float k = st.dpiScale;
+    float band = 10 * k, pad = 16 * k;
+    float headH = st.fonts.heading->FontSize;
+    float ringR = std::min(20 * k, headH * 0.75f);
+    float top = p0.y + band + std::min(pad, (size.y - band - headH) * 0.35f);
+    ImVec2 c(p0.x + pad + ringR, top + headH * 0.5f);
+    dl->AddCircleFilled(c, ringR, t.colour, 32);
+    dl->AddCircleFilled(c, ringR * 0.55f, IM_COL32(38, 44, 58, 255), 32);
+    dl->AddText(st.fonts.heading, headH, ImVec2(c.x + ringR + 14 * k, top), IM_COL32(255, 255, 255, 255), t.title);
+    float textY = top + headH + 10 * k;
+    float wrap = size.x - 2 * pad;
+    ImVec2 ts = st.fonts.body->CalcTextSizeA(st.fonts.body->FontSize, FLT_MAX, wrap, t.blurb);
+    if (textY + ts.y <= p1.y - 8 * k)
+        dl->AddText(st.fonts.body, st.fonts.body->FontSize, ImVec2(p0.x + pad, textY), IM_COL32(200, 206, 218, 255),
+                    t.blurb, nullptr, wrap);
     ImGui::PopID();
     return pressed;
 }
