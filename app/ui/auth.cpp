@@ -43,6 +43,11 @@ void loadAccounts(UiState& st) {
     }
     a.error.clear();
     a.accounts = std::move(*list);
+    a.namesShown = "full";
+    if (st.options.kiosk) {
+        auto v = st.db->setting("kiosk.names");
+        a.namesShown = v && (*v == "full" || *v == "codes") ? *v : "initial";
+    }
 }
 
 }  // namespace
@@ -101,29 +106,16 @@ void trySignIn(UiState& st) {
     loadAccounts(st);  // lock-outs show in the list
 }
 
-void drawKeypad(UiState& st, float width, float bh) {
-    AuthUi& a = st.auth;
-    float k = st.dpiScale;
-    float gap = 10 * k;
-    float bw = (width - 2 * gap) / 3;
-    ImGui::PushFont(st.fonts.heading);
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 2));  // the label centred in a short key
-    const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "Del"};
-    for (int i = 0; i < 12; ++i) {
-        if (i % 3) ImGui::SameLine(0, gap);
-        if (button(keys[i], ImVec2(bw, bh))) {
-            std::string key = keys[i];
-            if (key == "Clear") a.pin.clear();
-            else if (key == "Del") {
-                if (!a.pin.empty()) a.pin.pop_back();
-            } else if (a.pin.size() < 8) a.pin += key;
-        }
-    }
-    ImGui::PopStyleVar();
-    ImGui::PopFont();
-}
-
 }  // namespace
+
+std::string shownName(const storage::Account& a, const std::string& namesShown) {
+    if (namesShown != "initial") return a.name;
+    // "Ana Silva" -> "Ana S."; a single name stays as it is.
+    auto space = a.name.find(' ');
+    if (space == std::string::npos) return a.name;
+    auto last = a.name.find_first_not_of(' ', space);
+    return last == std::string::npos ? a.name.substr(0, space) : a.name.substr(0, space) + " " + a.name[last] + ".";
+}
 
 std::optional<storage::Id> currentPatient(const UiState& st) {
     if (st.auth.user && st.auth.user->role == storage::Role::Patient) return st.auth.user->id;
@@ -147,6 +139,11 @@ void noteActivity(UiState& st) {
 void updateAuth(UiState& st) {
     AuthUi& a = st.auth;
     if (!st.db) return;
+    if (!a.actions.empty()) {
+        auto actions = std::move(a.actions);
+        a.actions.clear();
+        for (auto& act : actions) act(st);
+    }
     auto now = SteadyClock::now();
     if (!a.checked) {
         a.checked = true;
@@ -232,13 +229,120 @@ void signOut(UiState& st, const std::string& reason) {
     loadAccounts(st);
 }
 
+namespace {
+
+// The first therapist account of a fresh installation (a kiosk starts here).
+void drawFirstTherapist(UiState& st) {
+    AuthUi& a = st.auth;
+    float k = st.dpiScale;
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::TextWrapped("Create the first therapist account. Patients are added by a therapist afterwards.");
+    ImGui::PopFont();
+    ImGui::Spacing();
+    ImGui::SetNextItemWidth(400 * k);
+    ImGui::InputText("Therapist name", a.setupName.data(), a.setupName.size());
+    recordItem("Therapist name");
+    ImGui::SetNextItemWidth(200 * k);
+    ImGui::InputText("Therapist PIN (4-8 digits)", a.setupPin.data(), a.setupPin.size(),
+                     ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
+    recordItem("Therapist PIN");
+    ImGui::SetNextItemWidth(200 * k);
+    ImGui::InputText("The same PIN again", a.setupPin2.data(), a.setupPin2.size(),
+                     ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
+    recordItem("The same PIN again");
+    if (button("Create therapist account", ImVec2(0, 56 * k))) {
+        std::string name = a.setupName.data(), pin = a.setupPin.data(), pin2 = a.setupPin2.data();
+        a.setupPin.fill(0);
+        a.setupPin2.fill(0);
+        a.actions.push_back([name, pin, pin2](UiState& s) {
+            AuthUi& au = s.auth;
+            au.messageIsError = true;
+            if (pin != pin2) {
+                au.message = "The two PINs are not the same: type the same PIN twice.";
+                return;
+            }
+            storage::AccountStore acc(*s.db);
+            auto id = acc.createAccount(name, storage::Role::Therapist, pin);
+            if (!id) {
+                au.message = "Not created: " + id.error().message;
+                return;
+            }
+            au.message = "Therapist account created for " + name + ". Sign in with it to add patients.";
+            au.messageIsError = false;
+            au.setupName.fill(0);
+            loadAccounts(s);
+        });
+    }
+    if (!a.message.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, a.messageIsError ? IM_COL32(255, 120, 120, 255) : IM_COL32(150, 230, 150, 255));
+        ImGui::TextWrapped("%s", a.message.c_str());
+        ImGui::PopStyleColor();
+        recordText(a.message);
+    }
+}
+
+// A touch keypad that edits `text`: digits, and letters too for sign-in codes.
+void drawKeys(UiState& st, std::string& text, size_t maxLen, bool letters, float width, float bh) {
+    float k = st.dpiScale;
+    float gap = 8 * k;
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 2));  // the label centred in a short key
+    auto key = [&](const std::string& label, float w) {
+        if (!button(label.c_str(), ImVec2(w, bh))) return;
+        std::string shown = label.substr(0, label.find("##"));
+        if (shown == "Clear") text.clear();
+        else if (shown == "Del") {
+            if (!text.empty()) text.pop_back();
+        } else if (text.size() < maxLen) {
+            text += shown;
+        }
+    };
+    if (letters) {
+        // The letters sign-in codes use (no I, O, or other look-alikes), then the digits.
+        const char* rows[] = {"ABCDEFGH", "JKLMNPQR", "STUVWXYZ"};
+        float w = (width - 7 * gap) / 8;
+        for (const char* row : rows) {
+            for (int i = 0; row[i]; ++i) {
+                if (i) ImGui::SameLine(0, gap);
+                key(std::string(1, row[i]) + "##key", w);
+            }
+        }
+        float dw = (width - 5 * gap) / 6;
+        const char* digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "Del", "Clear"};
+        for (int i = 0; i < 12; ++i) {
+            if (i % 6) ImGui::SameLine(0, gap);
+            key(std::string(digits[i]) + "##key", dw);
+        }
+    } else {
+        float bw = (width - 2 * gap) / 3;
+        const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "Del"};
+        for (int i = 0; i < 12; ++i) {
+            if (i % 3) ImGui::SameLine(0, gap);
+            key(keys[i], bw);
+        }
+    }
+    ImGui::PopStyleVar();
+    ImGui::PopFont();
+}
+
+void requestSignIn(UiState& st) {
+    st.auth.actions.push_back([](UiState& s) { trySignIn(s); });
+}
+
+}  // namespace
+
 void drawSignIn(UiState& st) {
     AuthUi& a = st.auth;
     float k = st.dpiScale;
+    bool fresh = a.accounts.empty() && a.error.empty();
     textCentered("PT Coach", st.fonts.title, IM_COL32(255, 255, 255, 255));
-    textCentered(st.options.kiosk ? "Welcome! Tap your name, then type your PIN." : "Who is exercising today?",
-                 st.fonts.heading, IM_COL32(180, 190, 205, 255));
+    const char* sub = fresh                          ? "Set up this installation"
+                      : !st.options.kiosk           ? "Who is exercising today?"
+                      : a.namesShown == "codes"     ? "Welcome! Type your sign-in code, then your PIN."
+                                                    : "Welcome! Tap your name, then type your PIN.";
+    textCentered(sub, st.fonts.heading, IM_COL32(180, 190, 205, 255));
     recordText("Sign in");
+    recordText(sub);
     ImGui::Spacing();
     if (!a.signedOutReason.empty()) {
         textCentered(a.signedOutReason.c_str(), st.fonts.body, kAmber);
@@ -249,66 +353,43 @@ void drawSignIn(UiState& st) {
         return;
     }
     if (!a.error.empty()) ImGui::TextColored(ImVec4(1, 0.47f, 0.47f, 1), "%s", a.error.c_str());
-
-    bool anyTherapist = std::any_of(a.accounts.begin(), a.accounts.end(),
-                                    [](const auto& x) { return x.role == storage::Role::Therapist; });
-    if (!anyTherapist && a.accounts.empty()) {
-        // A fresh kiosk: its first therapist account.
-        ImGui::Spacing();
-        ImGui::PushFont(st.fonts.heading);
-        ImGui::TextUnformatted("Set up this installation: create the first therapist account.");
-        ImGui::PopFont();
-        ImGui::SetNextItemWidth(400 * k);
-        ImGui::InputText("Therapist name", a.setupName.data(), a.setupName.size());
-        recordItem("Therapist name");
-        ImGui::SetNextItemWidth(200 * k);
-        ImGui::InputText("Therapist PIN (4-8 digits)", a.setupPin.data(), a.setupPin.size(),
-                         ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
-        recordItem("Therapist PIN");
-        if (button("Create therapist account", ImVec2(0, 56 * k))) {
-            storage::AccountStore acc(*st.db);
-            auto id = acc.createAccount(a.setupName.data(), storage::Role::Therapist, a.setupPin.data());
-            a.setupPin.fill(0);
-            if (!id) {
-                a.message = id.error().message;
-                a.messageIsError = true;
-            } else {
-                a.message = "Therapist account created: sign in with it to add patients.";
-                a.messageIsError = false;
-                a.setupName.fill(0);
-                loadAccounts(st);
-            }
-        }
-        if (!a.message.empty()) {
-            ImGui::TextColored(a.messageIsError ? ImVec4(1, 0.47f, 0.47f, 1) : ImVec4(0.6f, 0.9f, 0.6f, 1), "%s",
-                               a.message.c_str());
-            recordText(a.message);
-        }
+    if (fresh) {
+        drawFirstTherapist(st);
         return;
     }
 
     float W = ImGui::GetContentRegionAvail().x;
     float leftW = W * 0.55f;
     float rightW = W - leftW - 40 * k;
-    float H = ImGui::GetContentRegionAvail().y - 60 * k;
+    float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 1.5f;
+    float H = ImGui::GetContentRegionAvail().y - footer;
+    bool codesOnly = a.namesShown == "codes";
+    if (codesOnly) a.byCode = true;
+    const storage::Account* picked = nullptr;
+    for (const auto& acc : a.accounts)
+        if (a.picked && acc.id == *a.picked) picked = &acc;
 
-    // Left: the names (or the code).
+    // Left: the names (or the code, on its own keypad).
     ImGui::BeginChild("who", ImVec2(leftW, H), true);
-    if (button(a.byCode ? "Pick my name instead" : "I have a sign-in code", ImVec2(0, 48 * k))) {
+    if (!codesOnly && button(a.byCode ? "Pick my name instead" : "I have a sign-in code", ImVec2(0, 48 * k))) {
         a.byCode = !a.byCode;
         a.picked.reset();
+        a.code.clear();
         a.message.clear();
     }
     ImGui::Spacing();
     if (a.byCode) {
         ImGui::PushFont(st.fonts.heading);
+        ImGui::TextUnformatted("Sign-in code");
         ImGui::SetNextItemWidth(leftW * 0.6f);
         std::array<char, 16> buf{};
         std::snprintf(buf.data(), buf.size(), "%s", a.code.c_str());
-        if (ImGui::InputText("Code", buf.data(), buf.size(), ImGuiInputTextFlags_CharsUppercase))
+        if (ImGui::InputText("Code", buf.data(), buf.size(), ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CharsNoBlank))
             a.code = buf.data();
         recordItem("Code");
         ImGui::PopFont();
+        float bh = std::min(52 * k, (ImGui::GetContentRegionAvail().y - 6 * ImGui::GetStyle().ItemSpacing.y) / 5);
+        drawKeys(st, a.code, 12, true, leftW - 24 * k, bh);
     } else {
         auto now = wallNow();
         auto list = [&](storage::Role role, const char* heading) {
@@ -319,12 +400,15 @@ void drawSignIn(UiState& st) {
                     ImGui::TextDisabled("%s", heading);
                     any = true;
                 }
-                std::string label = acc.name + (acc.lockedAt(now) ? "  (locked)" : "") + "##p" + std::to_string(acc.id);
+                std::string label = shownName(acc, a.namesShown) + (acc.lockedAt(now) ? "  (locked)" : "") + "##p" +
+                                    std::to_string(acc.id);
                 ImGui::PushFont(st.fonts.heading);
                 if (selectable(label.c_str(), a.picked && *a.picked == acc.id, 0, ImVec2(0, 56 * k))) {
                     a.picked = acc.id;
                     a.pin.clear();
                     a.message.clear();
+                    // At home a profile without a PIN opens at once: there is nothing to type.
+                    if (!st.options.kiosk && !acc.hasPin) requestSignIn(st);
                 }
                 ImGui::PopFont();
             }
@@ -338,10 +422,12 @@ void drawSignIn(UiState& st) {
     // Right: the PIN.
     ImGui::SameLine(0, 40 * k);
     ImGui::BeginChild("pin", ImVec2(rightW, H), false, ImGuiWindowFlags_NoScrollbar);
-    std::string who = "PIN";
-    if (a.picked)
-        for (const auto& acc : a.accounts)
-            if (acc.id == *a.picked) who = acc.name + ", your PIN";
+    if (picked && !picked->hasPin && !st.options.kiosk) {
+        ImGui::TextWrapped("%s has no PIN: opening...", picked->name.c_str());
+        ImGui::EndChild();
+        return;
+    }
+    std::string who = picked ? shownName(*picked, a.namesShown) + ", your PIN" : std::string("PIN");
     ImGui::PushFont(st.fonts.heading);
     ImGui::TextUnformatted(who.c_str());
     ImGui::PopFont();
@@ -354,7 +440,7 @@ void drawSignIn(UiState& st) {
                          ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal |
                              ImGuiInputTextFlags_EnterReturnsTrue)) {
         a.pin = buf.data();
-        trySignIn(st);
+        requestSignIn(st);
     } else {
         a.pin = buf.data();
     }
@@ -363,18 +449,19 @@ void drawSignIn(UiState& st) {
     // Four keypad rows and the sign-in button share what is left of the height.
     float spacing = ImGui::GetStyle().ItemSpacing.y;
     float bh = std::min(64 * k, (ImGui::GetContentRegionAvail().y - 5 * spacing - 12 * k) / 5);
-    drawKeypad(st, rightW - 8 * k, bh);
+    drawKeys(st, a.pin, 8, false, rightW - 8 * k, bh);
     ImGui::PushFont(st.fonts.heading);
     bool ready = (a.byCode ? !a.code.empty() : a.picked.has_value()) && a.pin.size() >= 4;
     ImGui::BeginDisabled(!ready);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 2));
-    if (button("Sign in", ImVec2(rightW - 8 * k, bh))) trySignIn(st);
+    if (button("Sign in", ImVec2(rightW - 8 * k, bh))) requestSignIn(st);
     ImGui::PopStyleVar();
     ImGui::EndDisabled();
     ImGui::PopFont();
     if (!a.message.empty()) {
-        ImGui::TextColored(a.messageIsError ? ImVec4(1, 0.47f, 0.47f, 1) : ImVec4(0.6f, 0.9f, 0.6f, 1), "%s",
-                           a.message.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, a.messageIsError ? IM_COL32(255, 120, 120, 255) : IM_COL32(150, 230, 150, 255));
+        ImGui::TextWrapped("%s", a.message.c_str());
+        ImGui::PopStyleColor();
         recordText(a.message);
     }
     ImGui::EndChild();
@@ -386,6 +473,14 @@ void drawSignIn(UiState& st) {
             a.exitPrompt = true;
             a.exitPin.clear();
             a.exitMessage.clear();
+            // One therapist: nobody to pick.
+            int therapists = 0;
+            for (const auto& t : a.accounts)
+                if (t.role == storage::Role::Therapist) {
+                    ++therapists;
+                    a.exitTherapist = t.id;
+                }
+            if (therapists != 1) a.exitTherapist.reset();
         }
     }
 }
@@ -397,13 +492,22 @@ void drawKioskExitPrompt(UiState& st) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
                             ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * k, 0));
+    float w = std::min(560 * k, vp->WorkSize.x * 0.9f);
+    ImGui::SetNextWindowSize(ImVec2(w, 0));
     ImGui::Begin("Leave the kiosk", nullptr,
                  ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoResize);
     ImGui::TextWrapped("A therapist's PIN closes PT Coach on this kiosk.");
+    int therapists = 0;
+    for (const auto& t : a.accounts)
+        if (t.role == storage::Role::Therapist) ++therapists;
     for (const auto& t : a.accounts) {
         if (t.role != storage::Role::Therapist) continue;
+        if (therapists == 1) {
+            ImGui::Text("Therapist: %s", t.name.c_str());
+            recordText("Therapist: " + t.name);
+            continue;
+        }
         std::string label = t.name + "##exit" + std::to_string(t.id);
         if (selectable(label.c_str(), a.exitTherapist && *a.exitTherapist == t.id)) a.exitTherapist = t.id;
     }
@@ -416,29 +520,33 @@ void drawKioskExitPrompt(UiState& st) {
                                       ImGuiInputTextFlags_EnterReturnsTrue);
     a.exitPin = buf.data();
     recordItem("Therapist PIN");
+    drawKeys(st, a.exitPin, 8, false, w - 2 * ImGui::GetStyle().WindowPadding.x, 48 * k);
     if (button("Close PT Coach", ImVec2(0, 48 * k)) || enter) {
-        bool ok = false;
-        std::string why = "Pick your name first.";
-        if (st.db && a.exitTherapist) {
-            // Only the picked therapist's PIN is tried: wrong PINs count against that profile alone.
-            storage::AccountStore acc(*st.db);
-            auto r = acc.signIn(*a.exitTherapist, a.exitPin, wallNow());
-            ok = r && r->outcome == storage::SignInOutcome::Ok && r->account &&
-                 r->account->role == storage::Role::Therapist;
-            why = !r ? r.error().message : r->message.empty() ? "That PIN is not right." : r->message;
-        }
-        a.exitPin.clear();
-        if (ok) {
-            a.exitAllowed = true;
-            st.quit();
+        if (!a.exitTherapist) {
+            a.exitMessage = "Pick your name first.";
         } else {
-            a.exitMessage = why;
+            storage::Id who = *a.exitTherapist;
+            std::string pin = a.exitPin;
+            a.exitPin.clear();
+            a.actions.push_back([who, pin](UiState& s) {
+                // Only the picked therapist's PIN is tried, and kiosk-exit tries count apart from sign-in.
+                storage::AccountStore acc(*s.db);
+                auto r = acc.checkKioskExitPin(who, pin, wallNow());
+                if (r && r->outcome == storage::SignInOutcome::Ok) {
+                    s.auth.exitAllowed = true;
+                    s.quit();
+                } else {
+                    s.auth.exitMessage = !r ? r.error().message : r->message.empty() ? "That PIN is not right." : r->message;
+                }
+            });
         }
     }
     ImGui::SameLine();
     if (button("Cancel", ImVec2(0, 48 * k))) a.exitPrompt = false;
     if (!a.exitMessage.empty()) {
-        ImGui::TextColored(ImVec4(1, 0.47f, 0.47f, 1), "%s", a.exitMessage.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 120, 255));
+        ImGui::TextWrapped("%s", a.exitMessage.c_str());
+        ImGui::PopStyleColor();
         recordText(a.exitMessage);
     }
     ImGui::End();

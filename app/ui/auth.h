@@ -4,6 +4,7 @@
 // therapist PIN to leave). Everything a signed-in person saw is dropped on sign-out.
 #include <array>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,9 +36,13 @@ struct AuthUi {
     std::string message;          // "Wrong PIN: 3 tries left" ...
     bool messageIsError = false;
 
+    // How the sign-in list names people (kiosk setting kiosk.names): "full" names, first name and
+    // "initial" (a kiosk's default), or "codes" only (no list).
+    std::string namesShown = "full";
+
     // A fresh installation's first therapist account.
     std::array<char, 64> setupName{};
-    std::array<char, 16> setupPin{};
+    std::array<char, 16> setupPin{}, setupPin2{};
 
     // Kiosk: a therapist PIN unlocks leaving the app or its settings.
     bool exitPrompt = false;
@@ -49,6 +54,8 @@ struct AuthUi {
     // Idle and away tracking (steady clock).
     std::chrono::steady_clock::time_point lastActivity{};
     std::chrono::steady_clock::time_point awaySince{};
+    // What the sign-in screens asked for (PIN checks, account creation), done between frames.
+    std::vector<std::function<void(UiState&)>> actions;
     bool away = false;
     int idleLimitS = 0;           // sign-out times for the signed-in person (read at sign-in)
     int awayLimitS = 0;
@@ -74,6 +81,8 @@ void drawKioskExitPrompt(UiState& st);
 void signInAs(UiState& st, const storage::Account& who);
 // Saves what is running, then forgets the person: every screen's state goes.
 void signOut(UiState& st, const std::string& reason);
+// How a sign-in list shows the account under the kiosk's setting: "Ana Silva", "Ana S.".
+std::string shownName(const storage::Account& a, const std::string& namesShown);
 // Any input this frame (keys, mouse, text, gamepad) counts as activity.
 void noteActivity(UiState& st);
 

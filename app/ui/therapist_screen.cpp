@@ -718,6 +718,22 @@ void drawKioskSettings(UiState& st) {
         }
         ImGui::PopID();
     }
+    ImGui::Spacing();
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::TextUnformatted("Names on the sign-in screen");
+    ImGui::PopFont();
+    ImGui::TextWrapped("What a kiosk's sign-in list shows to everyone in the room.");
+    std::string names = st.db->setting("kiosk.names").value_or("initial");
+    const std::pair<const char*, const char*> modes[] = {
+        {"initial", "First name and initial (Ana S.)"}, {"full", "Full names"}, {"codes", "Sign-in codes only (no list)"}};
+    for (const auto& [key, label] : modes) {
+        if (radioButton(label, names == key) && names != key) {
+            if (Status e = st.db->setSetting("kiosk.names", key); !e) {
+                t.notice = "Not saved: " + e.message();
+                t.noticeIsError = true;
+            }
+        }
+    }
 }
 
 }  // namespace

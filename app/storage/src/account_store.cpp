@@ -457,6 +457,76 @@ Expected<SignInResult> AccountStore::signIn(Id profileId, const std::string& pin
     }
 }
 
+Expected<SignInResult> AccountStore::checkKioskExitPin(Id therapistId, const std::string& pin, TimePoint now) {
+    SignInResult r;
+    auto found = find(therapistId);
+    if (!found) return found.error();
+    if (!found->has_value() || (*found)->archived || (*found)->role != Role::Therapist) {
+        r.message = "Only a therapist's PIN closes the kiosk";
+        return r;
+    }
+    const Account& acc = **found;
+    Statement lock = m_db.prepare("SELECT exit_failed_pins, exit_locked_until FROM profiles WHERE id = ?");
+    if (!lock.ok()) return makeError("cannot read the kiosk-exit tries of " + profileLabel(acc) + ": " + lock.prepareError());
+    lock.bind(therapistId);
+    auto row = firstRow(lock, "cannot read the kiosk-exit tries of " + profileLabel(acc));
+    if (!row) return row.error();
+    int failedBefore = *row ? lock.i32(0) : 0;
+    std::optional<TimePoint> lockedUntil = *row ? lock.optTime(1) : std::nullopt;
+    if (lockedUntil && *lockedUntil > now) {
+        r.outcome = SignInOutcome::LockedOut;
+        r.lockedUntil = lockedUntil;
+        r.message = lockedMessage(*lockedUntil);
+        return r;
+    }
+    if (pin.empty()) {
+        r.outcome = SignInOutcome::WrongPin;
+        r.attemptsLeft = std::max(0, m_policy.maxAttempts - failedBefore);
+        r.message = "Enter your PIN";
+        return r;
+    }
+    auto hash = pinHash(therapistId);
+    if (!hash) return hash.error();
+    bool right = hash->has_value() && !(*hash)->empty() && validatePin(pin).ok() && pinMatches(**hash, pin);
+    std::optional<int> failed;
+    Status s = m_db.transaction([&]() -> Status {
+        Statement st = right ? m_db.prepare("UPDATE profiles SET exit_failed_pins = 0, exit_locked_until = NULL "
+                                            "WHERE id = ? RETURNING exit_failed_pins, exit_locked_until")
+                             : m_db.prepare(
+                                   "UPDATE profiles SET "
+                                   "exit_failed_pins = CASE WHEN exit_failed_pins + 1 >= ? THEN 0 ELSE exit_failed_pins + 1 END, "
+                                   "exit_locked_until = CASE WHEN exit_failed_pins + 1 >= ? THEN ? ELSE exit_locked_until END "
+                                   "WHERE id = ? AND (exit_locked_until IS NULL OR exit_locked_until <= ?) "
+                                   "RETURNING exit_failed_pins, exit_locked_until");
+        if (right) st.bind(therapistId);
+        else st.bind(m_policy.maxAttempts).bind(m_policy.maxAttempts).bind(now + m_policy.lockFor).bind(therapistId).bind(now);
+        auto got = firstRow(st, "cannot count the kiosk-exit try");
+        if (!got) return got.error();
+        if (*got) {
+            failed = st.i32(0);
+            lockedUntil = st.optTime(1);
+        }
+        return finish(st, "cannot count the kiosk-exit try");
+    });
+    if (!s) return makeError("kiosk exit by " + profileLabel(acc) + ": " + s.message());
+    if (right) {
+        r.outcome = SignInOutcome::Ok;
+        r.account = acc;
+        r.message = "Closing PT Coach";
+        return r;
+    }
+    if (!failed || (lockedUntil && *lockedUntil > now)) {
+        r.outcome = SignInOutcome::LockedOut;
+        r.lockedUntil = lockedUntil;
+        r.message = lockedUntil ? lockedMessage(*lockedUntil) : "Too many wrong PINs";
+        return r;
+    }
+    r.outcome = SignInOutcome::WrongPin;
+    r.attemptsLeft = std::max(0, m_policy.maxAttempts - *failed);
+    r.message = triesLeft(r.attemptsLeft);
+    return r;
+}
+
 Expected<SignInResult> AccountStore::signInWithCode(const std::string& code, const std::string& pin, TimePoint now) {
     auto acc = byCode(code);
     if (!acc) return acc.error();

@@ -114,6 +114,11 @@ public:
     Expected<SignInResult> signIn(Id profileId, const std::string& pin, TimePoint now);
     Expected<SignInResult> signInWithCode(const std::string& code, const std::string& pin, TimePoint now);
 
+    // Leaving a kiosk: the therapist's PIN, with wrong tries counted and locked out apart from
+    // sign-in (schema 4's exit_failed_pins, exit_locked_until), so a patient trying PINs at the kiosk
+    // cannot lock the therapist out of signing in. Ok only for a therapist's right PIN.
+    Expected<SignInResult> checkKioskExitPin(Id therapistId, const std::string& pin, TimePoint now);
+
     // Sets (or, for a patient, with an empty pin, removes) the PIN; clears wrong-PIN counts and any lock-out.
     Status setPin(Id profileId, const std::string& pin);
     // A therapist lifts a lock-out: counter and lock cleared.
