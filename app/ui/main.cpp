@@ -6,6 +6,7 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -25,6 +26,18 @@ using namespace ptcoach;
 using namespace ptcoach::ui;
 
 namespace {
+
+// SIGTERM, SIGINT or SIGHUP (a logout, a shutdown, Ctrl+C): the frame loop finishes and saves any
+// session under way, then exits. The kiosk too: a signal comes from the system, not a patient.
+volatile std::sig_atomic_t g_stopSignal = 0;
+void onStopSignal(int sig) { g_stopSignal = sig; }
+
+void installStopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = onStopSignal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
 
 void applyTheme(float scale, bool touch) {
     ImGuiStyle& s = ImGui::GetStyle();
@@ -140,6 +153,9 @@ int main(int argc, char** argv) {
         st.script.steps = std::move(*steps);
     }
 
+    // SDL would turn a signal into a window close, which a kiosk refuses: the signals are ours.
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    installStopSignals();
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_GAMECONTROLLER) != 0) {
         std::cerr << "ptcoach: cannot start the display: " << SDL_GetError() << "\n";
         return 1;
@@ -223,6 +239,18 @@ int main(int argc, char** argv) {
             default: break;
             }
         }
+        if (g_stopSignal) {
+            std::string err = finishSessionForSignOut(st);
+            if (err.empty()) {
+                std::cerr << "ptcoach: stopped by signal " << g_stopSignal
+                          << (st.session.saved ? "; the session under way was saved\n" : "\n");
+            } else {
+                std::cerr << "ptcoach: stopped by signal " << g_stopSignal << "; the session could not be saved: " << err
+                          << "\n";
+                exitCode = 1;
+            }
+            break;
+        }
         if (SDL_GetWindowFlags(window) & SDL_WINDOW_MINIMIZED) {
             SDL_Delay(10);
             continue;
@@ -237,6 +265,7 @@ int main(int argc, char** argv) {
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplSDL2_NewFrame();
         runScript(st);  // --script: its mouse, keys and text for this frame
+        takeSessionKeys(st);  // Space / A count a rep whatever has the focus
         ImGui::NewFrame();
         ImGui::PushFont(st.fonts.body);
         drawUi(st);

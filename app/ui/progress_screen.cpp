@@ -136,7 +136,10 @@ void drawProgressScreen(UiState& st) {
     float k = st.dpiScale;
 
     // Actions row: planned sessions a week and the exports.
-    ImGui::Text("Planned sessions a week: %d", r.plannedPerWeek);
+    std::string planned = "Planned sessions a week: " + std::to_string(r.plannedPerWeek);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(planned.c_str());
+    recordText(planned);
     ImGui::SameLine();
     if (button(" - ") && r.plannedPerWeek > 0) {
         int v = r.plannedPerWeek - 1;
@@ -162,7 +165,10 @@ void drawProgressScreen(UiState& st) {
                 s.recovery.lastExport = "Export failed: " + files.error().message;
                 return;
             }
-            if (Status e = recovery::writeReport(store, s.recovery.profileId, now, dir / "report.pdf"); !e) {
+            recovery::ProgressOptions o;
+            o.titles = libraryTitles(s);
+            o.plannedPerWeek = s.recovery.plannedPerWeek;
+            if (Status e = recovery::writeReport(store, s.recovery.profileId, now, dir / "report.pdf", o); !e) {
                 s.recovery.lastExport = "Report failed: " + e.message();
                 return;
             }

@@ -56,6 +56,7 @@ void heading(UiState& st, const char* text) {
     ImGui::PushFont(st.fonts.heading);
     ImGui::TextUnformatted(text);
     ImGui::PopFont();
+    recordText(text);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -127,8 +128,13 @@ void refresh(UiState& st, RecoveryStore& store, TimePoint now) {
     auto water = store.hydrationBetween(r.profileId, today, recovery::addLocalDays(today, 1));
     if (!water) return fail(water.error().message);
     r.waterTodayMl = *water;
-    r.plannedPerWeek = recovery::plannedSessionsPerWeek(store.database(), r.profileId);
-    auto prog = recovery::buildProgress(store, r.profileId, now);
+    libraryTitles(st);  // loads the library once
+    r.plannedPerWeek = recovery::plannedSessionsPerWeek(
+        store.database(), r.profileId, programDaysPerWeek(store.database(), r.profileId, st.session.library));
+    recovery::ProgressOptions po;
+    po.titles = libraryTitles(st);
+    po.plannedPerWeek = r.plannedPerWeek;
+    auto prog = recovery::buildProgress(store, r.profileId, now, po);
     if (!prog) return fail(prog.error().message);
     r.progress = *prog;
     r.error.clear();
@@ -305,6 +311,9 @@ void drawScreenForm(UiState& st) {
     }
     ImGui::EndChild();
     bool complete = std::all_of(f.asked.begin(), f.asked.end(), [&](const std::string& id) { return f.answers.count(id) > 0; });
+    if (button("None of these")) // every question "no"; a "yes" is then one click on its row
+        for (const auto& id : f.asked) f.answers[id] = 0;
+    ImGui::SameLine();
     if (button("Save my answers")) {
         if (!complete) {
             f.tried = true;
@@ -461,7 +470,9 @@ void drawRedFlagHistory(UiState& st) {
     RecoveryUi& r = st.recovery;
     if (r.alerts.empty()) return;
     std::string title = "Red-flag history (" + std::to_string(r.alerts.size()) + ")##flags";
-    if (!ImGui::CollapsingHeader(title.c_str())) return;
+    bool shown = ImGui::CollapsingHeader(title.c_str());
+    recordItem(title.c_str());
+    if (!shown) return;
     for (const auto& v : r.alerts) {
         const auto& a = v.alert;
         std::string line = dayTime(a.answeredAt) + "  " + std::string(safety::tierLabel(v.tier)) + ": " + v.what + ".  ";
@@ -710,7 +721,10 @@ void drawRecoveryScreen(UiState& st) {
         return;
     }
     if (!r.error.empty()) coloredWrapped(kRed, "Could not read your recovery history: " + r.error);
-    if (!r.notice.empty()) coloredWrapped(r.noticeIsError ? kRed : kGreen, r.notice);
+    if (!r.notice.empty()) {
+        coloredWrapped(r.noticeIsError ? kRed : kGreen, r.notice);
+        recordText(r.notice);
+    }
     if (!r.loaded) {
         ImGui::TextUnformatted("Loading...");
         return;
@@ -728,14 +742,13 @@ void drawRecoveryScreen(UiState& st) {
     float colW = (ImGui::GetContentRegionAvail().x - gap) * 0.5f;
     ImGui::BeginChild("left", ImVec2(colW, 0), false, ImGuiWindowFlags_NavFlattened);
     drawRedFlagStatus(st);
+    drawRedFlagHistory(st);
     ImGui::Spacing();
     if (!r.episode || r.showNewEpisode) drawNewEpisode(st);
     else drawEpisodeCard(st, now);
     ImGui::Spacing();
     ImGui::Separator();
     drawCheckIn(st);
-    ImGui::Spacing();
-    drawRedFlagHistory(st);
     ImGui::EndChild();
     ImGui::SameLine(0, gap);
     ImGui::BeginChild("right", ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
@@ -772,7 +785,12 @@ int runRecoveryExports(const AppOptions& o) {
         }
     }
     if (o.report) {
-        if (Status s = recovery::writeReport(store, *pid, wallNow(), *o.report); !s) {
+        recovery::ProgressOptions po;
+        if (auto lib = engine::loadLibrary()) {
+            po.titles = titlesOf(*lib);
+            po.plannedPerWeek = programDaysPerWeek(**db, *pid, *lib);
+        }
+        if (Status s = recovery::writeReport(store, *pid, wallNow(), *o.report, po); !s) {
             std::cerr << "ptcoach: report failed: " << s.message() << "\n";
             rc = 1;
         } else {

@@ -65,7 +65,8 @@ void drawToday(UiState& st) {
         line(plain, "Today's session: " + t.programTitle + ": " + t.sessionTitle + ". Not done yet.");
     }
     for (const auto& v : r.gate.advice) line(kAmber, "Advice: " + v.what + ". " + v.advice);
-    std::string streak = "Streak: " + plural(st.session.streak, "day", "days");
+    int streakDays = r.progress ? r.progress->streakDays : st.session.streak;  // one streak, the Progress screen's
+    std::string streak = "Streak: " + plural(streakDays, "day", "days");
     std::string water = "Water today: " + std::to_string(r.waterTodayMl) + " of about 2000 ml";
     std::string timer;
     const auto& th = r.thermal;

@@ -428,6 +428,7 @@ void drawExercise(UiState& st, engine::Session& s) {
     } else if (step->goal == engine::StepGoal::Reps) {
         ring(st, centre, ringR, step->reps > 0 ? static_cast<float>(s.count()) / step->reps : 0, kTeal,
              std::to_string(s.count()), "of " + std::to_string(step->reps) + " reps");
+        recordText("Reps: " + std::to_string(s.count()) + " of " + std::to_string(step->reps));
     } else if (s.readyLeftMs() > 0) {
         ring(st, centre, ringR, 0, kTeal, std::to_string((s.readyLeftMs() + 999) / 1000), "get ready");
     } else {
@@ -484,7 +485,6 @@ void drawExercise(UiState& st, engine::Session& s) {
     // keyboard shortcuts (the gamepad's are read in updateSession)
     if (keyPressed(SDL_SCANCODE_P)) su.act(SessionAction::TogglePause);
     if (keyPressed(SDL_SCANCODE_N)) su.act(SessionAction::Skip);
-    if (keyPressed(SDL_SCANCODE_T) && tapping) su.act(SessionAction::TapRep);
     if (keyPressed(SDL_SCANCODE_E)) su.act(SessionAction::FinishEarly);
 }
 
@@ -514,8 +514,9 @@ void drawSummary(UiState& st, engine::Session& s) {
     ImGui::PushFont(st.fonts.heading);
     ImGui::Text("%s", sum.stars == 3 ? "Excellent session!" : sum.stars == 2 ? "Well done!" : sum.stars == 1 ? "Good start" : "Every bit counts");
     ImGui::PopFont();
-    ImGui::Text("%.0f%% of the plan  |  streak: %d day%s  |  pain %s -> %s%s", sum.completion * 100, su.streak,
-                su.streak == 1 ? "" : "s", sum.painBefore ? std::to_string(*sum.painBefore).c_str() : "-",
+    int streak = st.recovery.progress ? st.recovery.progress->streakDays : su.streak;  // the Progress screen's streak
+    ImGui::Text("%.0f%% of the plan  |  streak: %d day%s  |  pain %s -> %s%s", sum.completion * 100, streak,
+                streak == 1 ? "" : "s", sum.painBefore ? std::to_string(*sum.painBefore).c_str() : "-",
                 sum.painAfter ? std::to_string(*sum.painAfter).c_str() : "-",
                 sum.formScore ? ("  |  form " + std::to_string(static_cast<int>(*sum.formScore)) + "/100").c_str() : "");
     ImGui::EndGroup();

@@ -2,6 +2,7 @@
 // camera's landmark frames on the session's clock, applies what the screen recorded, plays cues and
 // saves the summary. No drawing here (see session_screen.cpp).
 #include <SDL2/SDL.h>
+#include <imgui.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include "ptcoach/core/clock.h"
 #include "ptcoach/engine/calendar.h"
 #include "ptcoach/engine/exchange.h"
+#include "ptcoach/recovery/patient_overview.h"
 #include "ptcoach/recovery/red_flags.h"
 #include "ptcoach/storage/recovery_store.h"
 #include "ptcoach/storage/account_store.h"
@@ -224,6 +226,7 @@ void buildSession(UiState& st) {
         }
     }
     if (!su.blockedReason.empty()) {
+        su.blockedAtMs = steadyMs();
         if (st.options.exitAfterVideo) {
             std::fprintf(stderr, "ptcoach: no session: %s: %s\n", su.blockedHeading.c_str(), su.blockedReason.c_str());
             su.exitRequested = true;
@@ -271,7 +274,10 @@ void loadHistory(UiState& st) {
     su.streak = engine::streakDays(days, engine::localDay(wallNow()), isRest);
 }
 
-void saveSummary(UiState& st) {
+// Saves the session as it stands: a row once the first set is done, rewritten (one transaction)
+// after every set, and once more at the end with its end time. A crash or a kill loses at most the
+// set under way; a session never finished stays in the history as "unfinished".
+void saveProgress(UiState& st, bool final) {
     SessionUi& su = st.session;
     if (su.saved || !su.saveError.empty() || !su.session) return;
     if (!st.db) {
@@ -288,7 +294,7 @@ void saveSummary(UiState& st) {
     r.profileId = *profile;
     r.programId = sum.programId.empty() ? "practice" : sum.programId;
     r.startedAt = su.startedAtIso;
-    r.endedAt = engine::isoUtc(wallNow());
+    if (final) r.endedAt = engine::isoUtc(wallNow());
     r.painBefore = sum.painBefore;
     r.painAfter = sum.painAfter;
     r.withCamera = sum.withCamera;
@@ -308,16 +314,26 @@ void saveSummary(UiState& st) {
         x.faults = e.faults;
         r.exercises.push_back(x);
     }
-    auto id = storage::saveSession(*st.db, r);
-    if (!id) {
-        su.saveError = "not saved: " + id.error().message;
+    if (su.savedId == 0) {
+        auto id = storage::saveSession(*st.db, r);
+        if (!id) {
+            su.saveError = "not saved: " + id.error().message;
+            return;
+        }
+        su.savedId = *id;
+    } else if (Status e = storage::updateSession(*st.db, su.savedId, r); !e) {
+        su.saveError = "not saved: " + e.message();
         return;
     }
+    su.today.loaded = false;  // Home shows it
+    if (!final) return;
     su.saved = true;
-    su.savedId = *id;
     if (!sum.programId.empty()) st.db->setSetting(programSettingKey(st), sum.programId);
     loadHistory(st);
+    requestRecoveryRefresh(st);  // the streak and adherence count it at once
 }
+
+void saveSummary(UiState& st) { saveProgress(st, true); }
 
 void applyActions(UiState& st) {
     SessionUi& su = st.session;
@@ -431,12 +447,58 @@ void gamepadShortcuts(SessionUi& su) {
 
 }  // namespace
 
+void takeSessionKeys(UiState& st) {
+    SessionUi& su = st.session;
+    const engine::Session* s = su.session.get();
+    bool exercising = st.screen == Screen::Session && s && su.advice.empty() &&
+                      (s->stage() == Stage::Active || s->stage() == Stage::Rest);
+    const engine::PlannedStep* step = exercising ? s->currentStep() : nullptr;
+    bool tapping = exercising && s->stage() == Stage::Active && step && step->goal == engine::StepGoal::Reps &&
+                   !s->stepCameraCounted();
+    ImGuiIO& io = ImGui::GetIO();
+    bool space = io.KeysDown[SDL_SCANCODE_SPACE];
+    if (exercising) {
+        if (space && !su.spaceHeld && tapping) su.act(SessionAction::TapRep);
+        io.KeysDown[SDL_SCANCODE_SPACE] = false;  // not a click on whatever button has the focus
+    }
+    su.spaceHeld = space;
+    bool a = io.NavInputs[ImGuiNavInput_Activate] > 0.0f;
+    if (tapping) {
+        if (a && !su.padAHeld) su.act(SessionAction::TapRep);
+        io.NavInputs[ImGuiNavInput_Activate] = 0.0f;
+    }
+    su.padAHeld = a;
+}
+
+recovery::Titles titlesOf(const engine::Library& library) {
+    recovery::Titles t;
+    for (const auto& p : library.programs) t.programs[p.id] = p.title;
+    for (const auto& e : library.exercises) {
+        t.exercises[e.id] = e.title;
+        // The range of motion is the driving measure's (reps) or the held one's.
+        std::optional<analysis::MeasureRef> m = e.tracking ? std::optional(e.tracking->measure)
+                                               : e.hold    ? std::optional(e.hold->measure)
+                                                           : std::nullopt;
+        if (m) t.romUnits[e.id] = analysis::measureInfo(m->id).unit == "deg" ? "degrees" : "";
+    }
+    return t;
+}
+
+int programDaysPerWeek(storage::Database& db, storage::Id patientId, const engine::Library& library) {
+    storage::AccountStore acc(db);
+    if (auto a = acc.currentAssignment(patientId); a && *a)
+        if (auto days = recovery::trainingDaysOf((*a)->definition)) return *days;
+    auto last = db.setting("session.program." + std::to_string(patientId));
+    const engine::ProgramDefinition* p = last ? library.program(*last) : nullptr;
+    if (!p) return 0;
+    int n = 0;
+    for (const auto& d : p->week) n += d != engine::kRestDay;
+    return n;
+}
+
 recovery::Titles libraryTitles(UiState& st) {
     ensureLibrary(st.session);
-    recovery::Titles t;
-    for (const auto& p : st.session.library.programs) t.programs[p.id] = p.title;
-    for (const auto& e : st.session.library.exercises) t.exercises[e.id] = e.title;
-    return t;
+    return titlesOf(st.session.library);
 }
 
 namespace {
@@ -503,6 +565,9 @@ void updateSession(UiState& st) {
         return;
     }
     gamepadShortcuts(su);
+    // A red flag cleared elsewhere (a therapist at another desk, the Recovery screen) lifts the block
+    // without a restart: the gate is read again every 2 s while the block shows.
+    if (!su.blockedReason.empty() && !su.session && steadyMs() - su.blockedAtMs > 2000) su.blockedReason.clear();
     buildSession(st);
     if (!su.session) return;
     if (!su.muted) su.audio->start();  // opens the audio device the first time sound is wanted
@@ -531,6 +596,13 @@ void updateSession(UiState& st) {
     for (const auto& e : s.takeEvents()) {
         if (e.kind == engine::SessionEvent::Kind::Speak) su.audio->say(e.text);
         else if (e.kind == engine::SessionEvent::Kind::RepTone) su.audio->tone(e.count);
+        else if (e.kind == engine::SessionEvent::Kind::StepDone) {
+            saveProgress(st, false);  // each set in its own transaction, before the screen shows it done
+            if (st.options.exitAfterVideo && su.saveError.empty()) {
+                std::printf("ptcoach: set saved: %s, %d\n", e.text.c_str(), e.count);
+                std::fflush(stdout);
+            }
+        }
     }
 
     // --exit-after-video: once the video has ended and every frame is counted, finish and save.

@@ -84,6 +84,7 @@ struct SessionUi {
     std::string blockedHeading, blockedReason;
     bool blockedEmergency = false;  // ... and it calls for emergency care
     std::vector<recovery::AlertView> blockedAlerts;
+    int64_t blockedAtMs = 0;        // when the gate was read: looked at again every 2 s (a therapist may clear it)
     bool restDay = false;        // today is a rest day in the program: the person may pick a session
     bool replay = false;         // a recorded video drives the session: no check-in, no set-up
     // check-in and pain-after form
@@ -119,12 +120,23 @@ struct SessionUi {
     ProgramsView programs;
     TodayView today;
     unsigned padPrev = 0;  // gamepad buttons held last frame (edge detection)
+    bool spaceHeld = false, padAHeld = false;
 
     void act(SessionAction a, std::string value = {}) { actions.emplace_back(a, std::move(value)); }
 };
 
-// The library's program and exercise titles (loads the library the first time), for logs and reports.
+// The library's program and exercise titles and range-of-motion units, for logs and reports.
+recovery::Titles titlesOf(const engine::Library& library);
+// The training days a week of the patient's program: the therapist's assignment, else the program
+// they last ran; 0 when they have none. (An explicit "planned sessions a week" setting wins over it.)
+int programDaysPerWeek(storage::Database& db, storage::Id patientId, const engine::Library& library);
+// The same for the app's library (loaded the first time).
 recovery::Titles libraryTitles(UiState& st);
+
+// Between the backend's new frame (and the script's input) and ImGui::NewFrame: on the session
+// screen, Space and the gamepad's A count a rep on a step the camera does not count, whatever has
+// the focus; during an exercise Space is never a click on a focused button.
+void takeSessionKeys(UiState& st);
 
 // Before drawing, every frame: loads the library, builds the session, feeds it the camera's frames,
 // runs its clock, applies the recorded actions, speaks cues, saves the summary.

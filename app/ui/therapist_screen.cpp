@@ -106,6 +106,7 @@ void loadProgress(UiState& st) {
     RecoveryStore store(*st.db);
     recovery::ProgressOptions o;
     o.plannedPerWeek = std::max(0, row->plannedPerWeek);
+    o.titles = libraryTitles(st);
     auto p = recovery::buildProgress(store, row->account.id, wallNow(), o);
     if (p) t.progress = std::move(*p);
     else t.progressError = p.error().message;
@@ -238,6 +239,7 @@ void saveReport(UiState& st, Id patientId, std::filesystem::path dir) {
     const PatientRow* row = findRow(t, patientId);
     recovery::ProgressOptions o;
     if (row) o.plannedPerWeek = std::max(0, row->plannedPerWeek);
+    o.titles = libraryTitles(st);
     if (Status s = recovery::writeReport(store, patientId, wallNow(), dir / "report.pdf", o); !s)
         return setNotice(t, "Report not saved: " + s.message(), true);
     setNotice(t, "Report saved: " + (dir / "report.pdf").string() + " (and " + std::to_string(files->size()) +
@@ -375,7 +377,8 @@ void drawPatientTable(UiState& st) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(r.lastSession ? shortDate(*r.lastSession).c_str() : "never");
         ImGui::TableNextColumn();
-        std::string adh = std::to_string(r.sessionsLast7Days) + " of " + std::to_string(r.plannedPerWeek);
+        std::string adh = r.plannedPerWeek > 0 ? std::to_string(r.sessionsLast7Days) + " of " + std::to_string(r.plannedPerWeek)
+                                               : std::to_string(r.sessionsLast7Days) + " (no program)";
         ImU32 adhCol = r.plannedPerWeek > 0 && r.sessionsLast7Days * 2 < r.plannedPerWeek ? kAmber : IM_COL32(220, 225, 235, 255);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(adhCol), "%s", adh.c_str());
         ImGui::TableNextColumn();
@@ -553,26 +556,40 @@ void drawDetail(UiState& st, const PatientRow& row) {
         coloured(kAmber, line);
     }
 
+    // The rest of the patient, one part at a time so each fits on the screen.
     ImGui::Separator();
-    heading(st, "Program");
-    if (row.assignment) {
-        const storage::Assignment& a = *row.assignment;
-        std::string title = a.programId;
-        auto doc = nlohmann::json::parse(a.definition, nullptr, false);
-        if (!doc.is_discarded() && doc.is_object() && doc.contains("title") && doc["title"].is_string())
-            title = doc["title"].get<std::string>();
-        std::string line = "Current: " + title + ", from " + a.startDate + " (assigned " +
-                           recovery::localText(a.assignedAt, "%d %b %Y") + ")";
-        ImGui::TextWrapped("%s", line.c_str());
-        recordText(line);
-        if (!a.notes.empty()) ImGui::TextWrapped("Notes: %s", a.notes.c_str());
-    } else {
-        ImGui::TextUnformatted("No program assigned.");
-        recordText("No program assigned.");
-    }
-    drawAssignForm(st, row);
+    auto tab = [&](const std::string& label, TherapistUi::DetailTab which) {
+        bool on = t.detailTab == which;
+        ImGui::PushStyleColor(ImGuiCol_Button, on ? IM_COL32(38, 140, 130, 255) : IM_COL32(52, 60, 78, 255));
+        if (button(label.c_str())) t.detailTab = which;
+        ImGui::PopStyleColor();
+    };
+    tab("Program##detail", TherapistUi::DetailTab::Program);
+    ImGui::SameLine();
+    tab("Session log (" + std::to_string(t.log.size()) + ")", TherapistUi::DetailTab::Log);
+    ImGui::SameLine();
+    tab("Red-flag history (" + std::to_string(t.flagHistory.size()) + ")", TherapistUi::DetailTab::Flags);
+    ImGui::Spacing();
+    if (t.detailTab == TherapistUi::DetailTab::Program) {
+        if (row.assignment) {
+            const storage::Assignment& a = *row.assignment;
+            std::string title = a.programId;
+            auto doc = nlohmann::json::parse(a.definition, nullptr, false);
+            if (!doc.is_discarded() && doc.is_object() && doc.contains("title") && doc["title"].is_string())
+                title = doc["title"].get<std::string>();
+            std::string line = "Current: " + title + ", from " + a.startDate + " (assigned " +
+                               recovery::localText(a.assignedAt, "%d %b %Y") + ")";
+            ImGui::TextWrapped("%s", line.c_str());
+            recordText(line);
+            if (!a.notes.empty()) ImGui::TextWrapped("Notes: %s", a.notes.c_str());
+        } else {
+            ImGui::TextUnformatted("No program assigned.");
+            recordText("No program assigned.");
+        }
+        drawAssignForm(st, row);
 
-    if (row.activeEpisode) {
+    }
+    if (t.detailTab == TherapistUi::DetailTab::Program && row.activeEpisode) {
         ImGui::Separator();
         heading(st, "Ice phase");
         ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
@@ -588,10 +605,8 @@ void drawDetail(UiState& st, const PatientRow& row) {
         ImGui::EndDisabled();
     }
 
-    ImGui::Separator();
     if (!t.detailError.empty()) coloured(kRed, "Could not read " + t.detailError);
-    std::string logTitle = "Session log (" + std::to_string(t.log.size()) + (t.log.size() >= 30 ? ", newest 30" : "") + ")##log";
-    if (ImGui::CollapsingHeader(logTitle.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (t.detailTab == TherapistUi::DetailTab::Log) {
         if (t.log.empty()) ImGui::TextDisabled("No sessions yet.");
         for (const auto& e : t.log) {
             std::string line = recovery::localText(e.startedAt, "%a %d %b %H:%M") + "  " + e.programTitle + " (" +
@@ -604,8 +619,7 @@ void drawDetail(UiState& st, const PatientRow& row) {
             recordText(line);
         }
     }
-    std::string flagTitle = "Red-flag history (" + std::to_string(t.flagHistory.size()) + ")##flaghistory";
-    if (ImGui::CollapsingHeader(flagTitle.c_str())) {
+    if (t.detailTab == TherapistUi::DetailTab::Flags) {
         if (t.flagHistory.empty()) ImGui::TextDisabled("No red flag has ever been answered yes.");
         for (const auto& v : t.flagHistory) {
             const auto& a = v.alert;

@@ -61,6 +61,8 @@ struct TherapistUi {
     std::optional<recovery::ProgressSummary> progress;  // of the selected patient
     std::string progressError;
     // The selected patient's session log and red-flag history (newest first).
+    enum class DetailTab { Program, Log, Flags };
+    DetailTab detailTab = DetailTab::Program;
     std::vector<recovery::SessionLogEntry> log;
     std::vector<recovery::AlertView> flagHistory;
     std::string detailError;

@@ -68,6 +68,8 @@ int keyIndex(const std::string& name) {
     if (name == "Escape") return SDL_SCANCODE_ESCAPE;
     if (name == "Tab") return SDL_SCANCODE_TAB;
     if (name == "Backspace") return SDL_SCANCODE_BACKSPACE;
+    if (name == "Space") return SDL_SCANCODE_SPACE;
+    if (name.size() == 1 && name[0] >= 'A' && name[0] <= 'Z') return SDL_SCANCODE_A + (name[0] - 'A');
     return -1;
 }
 
@@ -120,7 +122,7 @@ Expected<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file) 
         }
         if (s.verb == "key" && keyIndex(s.arg) < 0)
             return makeError(file.string() + ":" + std::to_string(n) + ": unknown key '" + s.arg +
-                             "' (Enter, Escape, Tab, Backspace, Ctrl+A..Ctrl+Z)");
+                             "' (Enter, Escape, Tab, Backspace, Space, A..Z, Ctrl+A..Ctrl+Z)");
         steps.push_back(std::move(s));
     }
     return steps;

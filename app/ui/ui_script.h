@@ -7,7 +7,7 @@
 //   click LABEL            click the widget labelled LABEL (waits up to 15 s for it to appear);
 //                          "Name##suffix" picks among widgets showing the same text by their id
 //   type TEXT              type TEXT into the focused text field
-//   key NAME               press Enter, Escape, Tab, Backspace or Ctrl+A (any letter)
+//   key NAME               press Enter, Escape, Tab, Backspace, Space, a letter key (P) or Ctrl+A (any letter)
 //   wait-for LABEL [S]     wait until a widget or text shows LABEL (default 15 s)
 //   wait-gone LABEL [S]    wait until nothing shows LABEL (default 15 s)
 //   expect-text TEXT       fail unless some widget or recorded text contains TEXT

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "ptcoach/recovery/progress.h"
 #include "ptcoach/recovery/red_flags.h"
 #include "ptcoach/recovery/thermal.h"
 #include "ptcoach/storage/recovery_store.h"
@@ -79,7 +80,10 @@ Id seedTwoWeeks(storage::RecoveryStore& store, TimePoint now) {
         REQUIRE(store.addHydration(pid, day + hours(6), 500).ok());
         // Sessions from day 3, most days.
         if (d >= 3 && d % 4 != 2) {
-            TimePoint start = day + hours(4);
+            // Half an hour before that day's check-in, and on the same local day whatever the time of
+            // day the test runs at (a session after local midnight would count for the next day).
+            TimePoint checkInAt = day + hours(1);
+            TimePoint start = std::max(recovery::startOfLocalDay(checkInAt), checkInAt - minutes(30));
             std::string sql = "INSERT INTO sessions(profile_id, program_id, started_at, ended_at, pain_before, pain_after, "
                               "stars, completed) VALUES(" + std::to_string(pid) + ", 'acute_relief', '" +
                               storage::formatUtc(start) + "', '" + storage::formatUtc(start + minutes(18)) + "', " +

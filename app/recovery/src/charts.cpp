@@ -240,7 +240,7 @@ void drawAdherenceChart(Canvas& c, Rect r, const ProgressSummary& p, const Chart
 }
 
 void drawExerciseChart(Canvas& c, Rect r, const ExerciseSeries& e, const ProgressSummary& p, const ChartStyle& s) {
-    title(c, r, prettyExerciseName(e.exerciseId), s);
+    title(c, r, e.title.empty() ? prettyExerciseName(e.exerciseId) : e.title, s);
     double lo = 1e9, hi = -1e9;
     for (const auto& pt : e.points)
         if (pt.rom) lo = std::min(lo, *pt.rom), hi = std::max(hi, *pt.rom);
@@ -276,7 +276,7 @@ void drawExerciseChart(Canvas& c, Rect r, const ExerciseSeries& e, const Progres
     std::string legend;
     if (!e.points.empty()) {
         const auto& last = e.points.back();
-        if (last.rom) legend += "range " + fmt(*last.rom);
+        if (last.rom) legend += "range " + fmt(*last.rom) + (e.unit.empty() ? "" : " " + e.unit);
         if (last.quality) legend += (legend.empty() ? "" : "   ") + std::string("form ") + fmt(*last.quality) + "/100";
     }
     float tw = c.textWidth(legend, s.font);

@@ -9,6 +9,7 @@
 
 #include "ptcoach/recovery/charts.h"
 #include "ptcoach/recovery/red_flags.h"
+#include "ptcoach/recovery/session_log.h"
 
 namespace ptcoach::recovery {
 
@@ -228,6 +229,10 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
     if (!screens) return makeError(screens.error().message);
     auto checkins = store.checkIns(profileId);
     if (!checkins) return makeError(checkins.error().message);
+    auto alerts = store.redFlagAlerts(profileId);
+    if (!alerts) return makeError(alerts.error().message);
+    auto log = sessionLog(store, profileId, options.titles);
+    if (!log) return makeError(log.error().message);
     const ProgressSummary& p = *progress;
 
     std::error_code ec;
@@ -253,8 +258,26 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
     float y = M;
     c.text({M, y}, "PT Coach: recovery report", 20, ink, true);
     y += 28;
-    c.text({M, y}, profile->name + "   |   " + localText(now), 10, muted);
+    // "Me" is the name a home profile starts with: say so rather than print it as the patient's name.
+    std::string who = profile->name == "Me" ? std::string("Patient: name not set in PT Coach (profile \"Me\")")
+                                             : "Patient: " + profile->name;
+    c.text({M, y}, who + "   |   " + localText(now), 10, muted);
     y += 20;
+    // Open red flags first: they decide what the reader does next.
+    int openN = 0;
+    for (const auto& a : *alerts) {
+        if (!a.open()) continue;
+        AlertView v = describeAlert(a);
+        std::string t = std::string(safety::blocks(v.tier) ? "OPEN RED FLAG (" : "OPEN ADVICE (") +
+                        std::string(safety::tierLabel(v.tier)) + "): " + v.what + ", answered yes " +
+                        localText(a.answeredAt) + ".";
+        y += c.paragraph({M, y}, cw, t, 10, safety::blocks(v.tier) ? red : ink, true);
+        ++openN;
+    }
+    if (openN == 0) {
+        c.text({M, y}, "No open red flags.", 10, muted);
+        y += 16;
+    }
     if (p.episode) {
         const auto& e = *p.episode;
         std::string line1 = "Current episode since " + localText(e.onsetAt) + "  (day " +
@@ -273,8 +296,12 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
         c.text({M, y}, "No current episode.", 10, ink, true);
         y += 16;
     }
-    std::string numbers = "Sessions completed: " + std::to_string(p.sessionsCompleted) +
-                          "   Streak: " + std::to_string(p.streakDays) + " days" +
+    int complete = 0, early = 0, unfinished = 0;
+    for (const auto& e : *log) (e.finished() ? (e.completed ? complete : early) : unfinished)++;
+    auto plural = [](int n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+    std::string numbers = "Sessions: " + std::to_string(log->size()) + " (" + std::to_string(complete) + " complete, " +
+                          std::to_string(early) + " ended early, " + std::to_string(unfinished) + " unfinished)" +
+                          "   Streak: " + plural(p.streakDays, "day", "days") +
                           (p.latestPain ? "   Latest pain: " + std::to_string(*p.latestPain) + "/10" : std::string()) +
                           (p.firstPain ? " (" + std::to_string(*p.firstPain) + "/10 at the start of this report)" : std::string());
     c.text({M, y}, numbers, 9, ink);
@@ -310,17 +337,64 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
             y = M;
         }
     };
+    // The session log: what was done, against the plan, with pain before and after.
+    c.text({M, y}, "Session log", 14, ink, true);
+    y += 20;
+    if (log->empty()) {
+        c.text({M, y}, "No sessions recorded.", 9, muted);
+        y += 16;
+    }
+    for (const auto& e : *log) {
+        std::string head = localText(e.startedAt) + "   " + e.programTitle + "   (" + e.statusText() + ", " +
+                           e.painText() +
+                           (e.form ? ", form " + std::to_string(static_cast<int>(*e.form + 0.5)) + "/100" : std::string()) +
+                           (e.withCamera ? "" : ", no camera") + ")";
+        newPageIfNeeded(40);
+        c.text({M, y}, head, 9, e.finished() ? ink : red, true);
+        y += 13;
+        y += c.paragraph({M + 12, y}, cw - 12, e.itemsText(), 9, ink) + 3;
+    }
+
+    // Every red flag and how it was resolved.
+    newPageIfNeeded(60);
+    y += 8;
+    c.text({M, y}, "Red-flag history", 14, ink, true);
+    y += 20;
+    if (alerts->empty()) {
+        c.text({M, y}, "No red-flag question was ever answered yes.", 9, muted);
+        y += 16;
+    }
+    for (const auto& a : *alerts) {
+        AlertView v = describeAlert(a);
+        std::string t = localText(a.answeredAt) + "   " + std::string(safety::tierLabel(v.tier)) + ": " + v.what + ".  ";
+        if (a.open()) t += "OPEN.";
+        else if (a.resolution == "clinician_visit")
+            t += "Resolved by the person's record: seen by " + (a.clinician.empty() ? std::string("a clinician") : a.clinician) +
+                 " on " + a.seenOn.value_or("?") + " and cleared to exercise (recorded " + localText(*a.resolvedAt) + ").";
+        else t += "Cleared by the therapist " + localText(*a.resolvedAt) + ": " + a.note;
+        newPageIfNeeded(28);
+        y += c.paragraph({M, y}, cw, t, 9, a.open() && safety::blocks(v.tier) ? red : ink);
+    }
+
+    // Range of motion and form, for the exercises the camera judged; the others named in a line.
+    newPageIfNeeded(60);
+    y += 8;
     c.text({M, y}, "Range of motion and form quality per exercise", 14, ink, true);
     y += 22;
-    if (p.exercises.empty()) {
-        c.text({M, y}, "No exercise results in this period.", 9, muted);
+    std::string notJudged;
+    for (const auto& ex : p.exercises)
+        if (!ex.hasRom()) notJudged += (notJudged.empty() ? "" : ", ") + (ex.title.empty() ? prettyExerciseName(ex.exerciseId) : ex.title);
+    if (p.exercises.empty() || notJudged.size() && std::none_of(p.exercises.begin(), p.exercises.end(), [](const auto& e) { return e.hasRom(); })) {
+        c.text({M, y}, "No range of motion measured by the camera in this period.", 9, muted);
         y += 16;
     }
     for (const auto& ex : p.exercises) {
+        if (!ex.hasRom()) continue;
         newPageIfNeeded(150);
         drawExerciseChart(c, {M, y, cw, 140}, ex, p, s);
         y += 150;
     }
+    if (!notJudged.empty()) y += c.paragraph({M, y}, cw, "Not measured by the camera (no chart): " + notJudged + ".", 9, muted);
     newPageIfNeeded(60);
     y += 8;
     c.text({M, y}, "Episodes", 14, ink, true);

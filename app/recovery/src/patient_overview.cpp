@@ -98,7 +98,7 @@ PatientOverview readPatientOverview(const storage::AccountStore& accounts, const
         if (pain.size() > 1) row.painChange = pain.back().second - ref;
     }
     std::optional<int> days = row.assignment ? trainingDaysOf(row.assignment->definition) : std::nullopt;
-    row.plannedPerWeek = days ? *days : plannedSessionsPerWeek(store.database(), a.id);
+    row.plannedPerWeek = days ? *days : plannedSessionsPerWeek(store.database(), a.id, 0);
     return row;
 }
 

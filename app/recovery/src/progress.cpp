@@ -51,6 +51,30 @@ namespace {
 std::string plannedKey(storage::Id id) { return "profile." + std::to_string(id) + ".sessions_per_week"; }
 }  // namespace
 
+bool countsAsDone(const storage::SessionRow& s) { return s.completed || s.stars.value_or(0) >= 1; }
+
+bool ExerciseSeries::hasRom() const {
+    for (const auto& pt : points)
+        if (pt.rom) return true;
+    return false;
+}
+
+std::string Titles::program(const std::string& id) const {
+    auto it = programs.find(id);
+    if (it != programs.end()) return it->second;
+    return id == "practice" ? "Practice" : id;
+}
+
+std::string Titles::exercise(const std::string& id) const {
+    auto it = exercises.find(id);
+    return it == exercises.end() ? id : it->second;
+}
+
+std::string Titles::romUnit(const std::string& id) const {
+    auto it = romUnits.find(id);
+    return it == romUnits.end() ? std::string() : it->second;
+}
+
 int plannedSessionsPerWeek(const storage::Database& db, storage::Id profileId, int fallback) {
     auto v = db.setting(plannedKey(profileId));
     if (!v) return fallback;
@@ -116,7 +140,7 @@ Expected<ProgressSummary> buildProgress(const storage::RecoveryStore& store, sto
     std::set<TimePoint> activeDays;
     for (const auto& c : *checkins) activeDays.insert(startOfLocalDay(c.takenAt));
     for (const auto& s : *sessions) {
-        if (s.completed) {
+        if (countsAsDone(s)) {
             ++p.sessionsCompleted;
             activeDays.insert(startOfLocalDay(s.startedAt));
         }
@@ -140,7 +164,7 @@ Expected<ProgressSummary> buildProgress(const storage::RecoveryStore& store, sto
         TimePoint next = addLocalDays(wk.weekStart, 7);
         wk.planned = planned;
         for (const auto& s : *sessions)
-            if (s.completed && s.startedAt >= wk.weekStart && s.startedAt < next) ++wk.done;
+            if (countsAsDone(s) && s.startedAt >= wk.weekStart && s.startedAt < next) ++wk.done;
         p.weeks.push_back(wk);
     }
 
@@ -165,6 +189,8 @@ Expected<ProgressSummary> buildProgress(const storage::RecoveryStore& store, sto
     for (auto& [exercise, bySession] : agg) {
         ExerciseSeries series;
         series.exerciseId = exercise;
+        series.title = options.titles.exercise(exercise);
+        series.unit = options.titles.romUnit(exercise);
         for (auto& [sid, entry] : bySession) {
             (void)sid;
             ExercisePoint pt = entry.first;

@@ -5,17 +5,6 @@
 
 namespace ptcoach::recovery {
 
-std::string Titles::program(const std::string& id) const {
-    auto it = programs.find(id);
-    if (it != programs.end()) return it->second;
-    return id == "practice" ? "Practice" : id;
-}
-
-std::string Titles::exercise(const std::string& id) const {
-    auto it = exercises.find(id);
-    return it == exercises.end() ? id : it->second;
-}
-
 std::string SessionLogItem::doneText() const {
     if (repsPlanned > 0) return std::to_string(repsDone) + " of " + std::to_string(repsPlanned) + " reps";
     return std::to_string(static_cast<int>(std::lround(holdS))) + " of " +

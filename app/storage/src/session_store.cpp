@@ -32,6 +32,21 @@ std::vector<std::pair<std::string, int>> parseFaults(const std::string& text) {
     return out;
 }
 
+// The session's exercise results, each with its place in the plan (inside the caller's transaction).
+Status insertResults(Database& db, int64_t sessionId, const SessionRecord& s) {
+    int position = 0;
+    for (const auto& e : s.exercises) {
+        Statement r = db.prepare("INSERT INTO exercise_results(session_id, exercise_id, side, sets_done, reps_done, "
+                                 "reps_planned, hold_s, hold_planned_s, rom, quality, faults, position) "
+                                 "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!r.ok()) return prepareFailed(r, "save the results");
+        r.bind(sessionId).bind(e.exerciseId).bind(e.side).bind(e.setsDone).bind(e.repsDone).bind(e.repsPlanned);
+        r.bind(e.holdS).bind(e.holdPlannedS).bind(e.rom).bind(e.quality).bind(faultsJson(e.faults)).bind(position++);
+        if (r.step() != Step::Done) return makeError("cannot save the result of '" + e.exerciseId + "': " + r.error());
+    }
+    return {};
+}
+
 }  // namespace
 
 Expected<std::optional<int64_t>> findPatientProfile(Database& db) {
@@ -80,20 +95,29 @@ Expected<int64_t> saveSession(Database& db, const SessionRecord& s) {
         auto saved = stepReturningId(ins, "save the session");
         if (!saved) return saved.error();
         id = *saved;
-        for (const auto& e : s.exercises) {
-            Statement r = db.prepare("INSERT INTO exercise_results(session_id, exercise_id, side, sets_done, reps_done, "
-                                     "reps_planned, hold_s, hold_planned_s, rom, quality, faults) "
-                                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            if (!r.ok()) return prepareFailed(r, "save the results");
-            r.bind(id).bind(e.exerciseId).bind(e.side).bind(e.setsDone).bind(e.repsDone).bind(e.repsPlanned);
-            r.bind(e.holdS).bind(e.holdPlannedS).bind(e.rom).bind(e.quality).bind(faultsJson(e.faults));
-            if (r.step() != Step::Done)
-                return makeError("cannot save the result of '" + e.exerciseId + "': " + r.error());
-        }
-        return {};
+        return insertResults(db, id, s);
     });
     if (!st) return makeError(st.message());
     return id;
+}
+
+Status updateSession(Database& db, int64_t id, const SessionRecord& s) {
+    return db.transaction([&]() -> Status {
+        Statement up = db.prepare("UPDATE sessions SET ended_at = ?, pain_before = ?, pain_after = ?, with_camera = ?, "
+                                  "stars = ?, completed = ? WHERE id = ? AND profile_id = ? RETURNING id");
+        if (!up.ok()) return prepareFailed(up, "save the session");
+        if (s.endedAt.empty()) up.bindNull();
+        else up.bind(s.endedAt);
+        up.bind(s.painBefore).bind(s.painAfter).bind(s.withCamera).bind(s.stars).bind(s.completed).bind(id).bind(s.profileId);
+        Step rc = up.step();
+        if (rc == Step::Done) return makeError("cannot save the session: session " + std::to_string(id) + " is not this profile's");
+        if (rc != Step::Row || up.step() != Step::Done) return makeError("cannot save the session: " + up.error());
+        Statement del = db.prepare("DELETE FROM exercise_results WHERE session_id = ?");
+        if (!del.ok()) return prepareFailed(del, "save the results");
+        del.bind(id);
+        if (del.step() != Step::Done) return makeError("cannot save the results: " + del.error());
+        return insertResults(db, id, s);
+    });
 }
 
 Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileId, int limit) {
@@ -126,7 +150,7 @@ Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileI
         auto results = selectAll<ExerciseResultRecord>(
                 db,
                 "SELECT exercise_id, side, sets_done, reps_done, reps_planned, hold_s, hold_planned_s, rom, quality, "
-                "faults FROM exercise_results WHERE session_id = ? ORDER BY id",
+                "faults FROM exercise_results WHERE session_id = ? ORDER BY position, id",
                 "read exercise results", [&](Statement& r) { r.bind(s.id); },
                 [](const Statement& r) {
                     ExerciseResultRecord e;

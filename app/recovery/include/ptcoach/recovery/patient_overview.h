@@ -18,7 +18,7 @@ struct PatientOverview {
     storage::Account account;
     std::optional<storage::TimePoint> lastSession;  // the newest session's start
     int sessionsLast7Days = 0;                      // completed, in the last 7 days
-    int plannedPerWeek = 0;                         // the assigned program's training days, else the profile's plan
+    int plannedPerWeek = 0;                         // the assigned program's training days, else the profile's plan; 0: none
     std::optional<int> latestPain;                  // the newest pain reading (check-in, episode, session)
     std::optional<int> painChange;                  // latest minus the reading a week earlier
     std::optional<storage::TimePoint> latestPainAt;

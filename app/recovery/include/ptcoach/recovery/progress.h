@@ -2,6 +2,7 @@
 // Progress aggregated from the stored history: pain over time with sessions, weekly adherence,
 // range of motion and form quality per exercise, days since onset, phase and streak. Plain data
 // for the charts on screen and in the PDF report.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,13 +42,26 @@ struct ExercisePoint {
 
 struct ExerciseSeries {
     std::string exerciseId;
+    std::string title, unit;            // from ProgressOptions::titles ("" when not known)
     std::vector<ExercisePoint> points;  // in time order
+    bool hasRom() const;                // any point with a range of motion (the camera judged it)
+};
+
+// Names and units to show in place of ids (programs and exercises), where the caller knows them
+// (the library is the engine's); unknown ids show as they are.
+struct Titles {
+    std::map<std::string, std::string> programs, exercises;
+    std::map<std::string, std::string> romUnits;  // exercise id -> the unit of its range of motion ("degrees")
+    std::string program(const std::string& id) const;   // the title, else the id
+    std::string exercise(const std::string& id) const;
+    std::string romUnit(const std::string& id) const;   // "" when unknown or unitless
 };
 
 struct ProgressOptions {
     int weeks = 12;             // the charts cover at most this many weeks (ending this week),
                                 // starting at the week of the first record in them
     int plannedPerWeek = 4;     // sessions planned a week
+    Titles titles;              // for the report's words
     int waterGoalMl = 2000;
 };
 
@@ -59,7 +73,7 @@ struct ProgressSummary {
     std::optional<Phase> phase;
     std::optional<Thermal> thermal;
     bool blocked = false;       // an open red flag blocks exercise
-    int streakDays = 0;         // days in a row (ending today or yesterday) with a completed session or check-in
+    int streakDays = 0;         // days in a row (ending today or yesterday) with a session that counts (countsAsDone) or a check-in
     std::vector<bool> lastDays; // activity on each of the last 14 days, oldest first
     int sessionsCompleted = 0;
     std::optional<int> latestPain;
@@ -71,6 +85,10 @@ struct ProgressSummary {
     std::vector<WeekAdherence> weeks;
     std::vector<ExerciseSeries> exercises;
 };
+
+// A session counts for adherence and the streak when it was completed or earned a star (30 % or more
+// of the plan done), so a session stopped near its end still counts, a false start does not.
+bool countsAsDone(const storage::SessionRow& s);
 
 // Local-time day and week starts (the person's own calendar).
 TimePoint startOfLocalDay(TimePoint t);

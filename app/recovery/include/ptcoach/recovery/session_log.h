@@ -8,16 +8,10 @@
 #include <vector>
 
 #include "ptcoach/core/expected.h"
+#include "ptcoach/recovery/progress.h"
 #include "ptcoach/storage/recovery_store.h"
 
 namespace ptcoach::recovery {
-
-// Titles to show in place of ids (programs and exercises), where known.
-struct Titles {
-    std::map<std::string, std::string> programs, exercises;
-    std::string program(const std::string& id) const;   // the title, else the id
-    std::string exercise(const std::string& id) const;
-};
 
 struct SessionLogItem {
     std::string exerciseId, title, side;

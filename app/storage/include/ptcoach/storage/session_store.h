@@ -1,7 +1,7 @@
 #pragma once
 // Guided sessions in the person's history: the sessions and exercise_results tables (schema 2).
-// (Red-flag screens, the check-in's among them, are saved through recovery::recordScreen.) Plain records; each save is one
-// transaction, so a failure leaves nothing half-written.
+// Plain records; each save is one transaction, so a failure leaves nothing half-written. (Red-flag
+// screens, the check-in's among them, are saved through recovery::recordScreen.)
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,7 +26,7 @@ struct SessionRecord {
     int64_t id = 0;
     int64_t profileId = 0;
     std::string programId;
-    std::string startedAt, endedAt;  // ISO 8601 UTC
+    std::string startedAt, endedAt;  // ISO 8601 UTC; endedAt empty: not finished (yet)
     std::optional<int> painBefore, painAfter;
     bool withCamera = true;
     std::optional<int> stars;
@@ -40,8 +40,12 @@ Expected<int64_t> defaultPatientProfile(Database& db);
 // The first patient profile, if there is one (reads only).
 Expected<std::optional<int64_t>> findPatientProfile(Database& db);
 
-// Saves a session with its exercise results; returns the new session id.
+// Saves a session with its exercise results; returns the new session id. An empty endedAt saves a
+// session still under way (or stopped part-way: "unfinished" in the history).
 Expected<int64_t> saveSession(Database& db, const SessionRecord& s);
+// Rewrites a saved session of s.profileId (its row and all its exercise results) in one
+// transaction: a session saved set by set, each set as it completes.
+Status updateSession(Database& db, int64_t id, const SessionRecord& s);
 // A profile's sessions, newest first, with their exercise results. limit <= 0: all.
 Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileId, int limit = 50);
 
