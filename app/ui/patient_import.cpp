@@ -27,6 +27,33 @@ std::string formatOf(const std::filesystem::path& file) {
 
 }  // namespace
 
+Expected<ImportPreview> previewImport(const std::filesystem::path& file,
+                                      const std::vector<analysis::ExerciseDefinition>& exercises) {
+    ImportPreview p;
+    if (formatOf(file) == "ptcoach-assignment") {
+        auto af = engine::readAssignmentFile(file, exercises);
+        if (!af) return makeError(af.error().message);
+        p.assignment = true;
+        p.programTitle = af->program.title;
+        p.patientName = af->patientName;
+        p.patientCode = af->patientCode;
+        p.therapist = af->therapist;
+        p.startDate = af->startDate;
+        return p;
+    }
+    auto prog = engine::importProgramFile(file, exercises);
+    if (!prog) return makeError(prog.error().message);
+    p.programTitle = prog->title;
+    p.startDate = engine::dayText(engine::localDay(wallNow()));
+    return p;
+}
+
+std::string describeImport(const ImportPreview& p) {
+    if (!p.assignment) return "A program file: " + p.programTitle + ", starting today (" + p.startDate + ").";
+    return "This assignment is for " + p.patientName + (p.patientCode.empty() ? "" : " (code " + p.patientCode + ")") +
+           ", from " + p.therapist + ": " + p.programTitle + ", from " + p.startDate + ".";
+}
+
 Expected<std::string> importForPatient(storage::Database& db, storage::Id patientId, const std::filesystem::path& file,
                                        const std::vector<analysis::ExerciseDefinition>& exercises) {
     storage::Assignment a;
@@ -70,6 +97,24 @@ int runImport(const AppOptions& o) {
     auto lib = engine::loadLibrary();
     if (!lib) {
         std::cerr << "ptcoach: " << lib.error().message << "\n";
+        return 1;
+    }
+    auto preview = previewImport(*o.importFile, lib->exercises);
+    if (!preview) {
+        std::cerr << "ptcoach: import failed: " << preview.error().message << "\n";
+        return 1;
+    }
+    std::cout << "ptcoach: " << describeImport(*preview) << "\n";
+    // Someone else's assignment is not taken in quietly: only into an unnamed home profile ("Me"),
+    // or the patient it names.
+    auto me = storage::AccountStore(**db).account(*patient);
+    if (!me) {
+        std::cerr << "ptcoach: " << me.error().message << "\n";
+        return 1;
+    }
+    if (preview->assignment && me->name != "Me" && me->name != preview->patientName) {
+        std::cerr << "ptcoach: not taken in: this assignment is for " << preview->patientName << ", not for " << me->name
+                  << " (import it with --profile '" << preview->patientName << "' if that is the right person)\n";
         return 1;
     }
     auto r = importForPatient(**db, *patient, *o.importFile, lib->exercises);

@@ -230,7 +230,9 @@ void drawRecoveryBanners(UiState& st) {
     if (r.banners.empty()) return;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     float w = std::min(vp->WorkSize.x * 0.8f, 980.0f * st.dpiScale);
-    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + (vp->WorkSize.x - w) * 0.5f, vp->WorkPos.y + 12 * st.dpiScale));
+    // At the bottom, clear of every screen's header (Home, Sign out) and of the person's head.
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y - 12 * st.dpiScale),
+                            ImGuiCond_Always, ImVec2(0.5f, 1.0f));
     ImGui::SetNextWindowSize(ImVec2(w, 0));
     ImGui::SetNextWindowBgAlpha(0.97f);
     bool alert = std::any_of(r.banners.begin(), r.banners.end(), [](const Banner& b) { return b.alert; });
@@ -248,6 +250,7 @@ void drawRecoveryBanners(UiState& st) {
         ImGui::PushTextWrapPos(w - 150 * st.dpiScale);
         ImGui::TextWrapped("%s", r.banners[i].text.c_str());
         ImGui::PopTextWrapPos();
+        recordText(r.banners[i].text);
         ImGui::PopFont();
         ImGui::SameLine(w - 120 * st.dpiScale);
         if (button("OK", ImVec2(90 * st.dpiScale, 0))) dismiss = static_cast<int>(i);

@@ -181,8 +181,19 @@ void drawCamera(UiState& st) {
         ImGui::TextWrapped("%s", cam.worker->error().c_str());
         ImGui::PopStyleColor();
         ImGui::Spacing();
-        ImGui::TextWrapped("Check that the camera is plugged in and not used by another program, or start PT Coach "
-                           "with --camera N or --video FILE.");
+        ImGui::TextWrapped("Check that the camera is plugged in and not used by another program, or try another one:");
+        recordText("No picture from " + src);
+        if (!st.options.video && !st.options.kiosk) {
+            if (button("Previous camera") && st.options.camera > 0) {
+                --st.options.camera;
+                releaseCamera(st);  // the next frame opens the one picked
+            }
+            ImGui::SameLine();
+            if (button("Next camera") && st.options.camera < 63) {
+                ++st.options.camera;
+                releaseCamera(st);
+            }
+        }
         return;
     }
     if (cam.texture == 0) {
@@ -270,20 +281,22 @@ void drawUi(UiState& st) {
     case Screen::Settings: drawSettingsScreen(st); break;
     }
     ImGui::End();
-    // The camera is visibly on whenever it runs.
+    // The camera is visibly on whenever it runs; a camera that failed to open says so instead.
     if (st.camera.worker) {
         float k = st.dpiScale;
         ImDrawList* fg = ImGui::GetForegroundDrawList();
-        const char* label = "CAMERA ON";
+        bool failed = st.camera.worker->state() == vision::WorkerState::Failed;
+        const char* label = failed ? "NO CAMERA" : "CAMERA ON";
         ImVec2 ts = ImGui::CalcTextSize(label);
         // Top centre, in the header row (titles are on the left, buttons on the right).
         float w = ts.x + 48 * k;
         ImVec2 p0(vp->WorkPos.x + vp->WorkSize.x * 0.62f - w * 0.5f, vp->WorkPos.y + 10 * k);
         ImVec2 p1(p0.x + w, p0.y + ts.y + 12 * k);
-        fg->AddRectFilled(p0, p1, IM_COL32(120, 20, 20, 230), 8 * k);
-        fg->AddCircleFilled(ImVec2(p0.x + 18 * k, (p0.y + p1.y) * 0.5f), 7 * k, IM_COL32(255, 60, 60, 255));
+        fg->AddRectFilled(p0, p1, failed ? IM_COL32(70, 74, 90, 230) : IM_COL32(120, 20, 20, 230), 8 * k);
+        fg->AddCircleFilled(ImVec2(p0.x + 18 * k, (p0.y + p1.y) * 0.5f), 7 * k,
+                            failed ? IM_COL32(160, 166, 180, 255) : IM_COL32(255, 60, 60, 255));
         fg->AddText(ImVec2(p0.x + 34 * k, p0.y + 6 * k), IM_COL32(255, 255, 255, 255), label);
-        recordText("Camera on");
+        recordText(failed ? "No camera" : "Camera on");
     }
 }
 

@@ -205,8 +205,11 @@ void drawCheckIn(UiState& st, engine::Session& s) {
     ImGui::TextUnformatted("Before you start: how is your back today?");
     ImGui::PopFont();
     std::string what = s.plan().title + "  -  " + countText(s.plan().exercises.size(), "exercise", "exercises");
+    ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(what.c_str());
     recordText(what);
+    ImGui::SameLine();
+    if (button("Change program")) su.act(SessionAction::ChangeProgram);
     if (!su.checkInError.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kRed);
         ImGui::TextWrapped("%s", su.checkInError.c_str());
@@ -390,13 +393,24 @@ void drawExercise(UiState& st, engine::Session& s) {
         if (st.camera.hasPose) skeletonByForm(st.camera.pose, origin, size, faultyLandmarks(s), s.stepCameraCounted());
     } else {
         // the demonstration, large, below the cue banner
-        float top = st.fonts.heading->FontSize * 2.2f + 36 * st.dpiScale;
-        dl->AddRectFilled(origin, ImVec2(origin.x + leftW, origin.y + top), IM_COL32(30, 36, 48, 255), 12.0f);
-        drawDemoFigure(dl, ex, ImGui::GetTime(), ImVec2(origin.x, origin.y + top), ImVec2(leftW, h - top), shown->side);
+        float band = st.fonts.heading->FontSize * 2.2f + 36 * st.dpiScale;  // the cue banner's place, at the bottom
+        dl->AddRectFilled(ImVec2(origin.x, origin.y + h - band), ImVec2(origin.x + leftW, origin.y + h), IM_COL32(30, 36, 48, 255),
+                          12.0f);
+        drawDemoFigure(dl, ex, ImGui::GetTime(), origin, ImVec2(leftW, h - band), shown->side);
         ImGui::Dummy(ImVec2(leftW, h));
     }
+    // The cue along the bottom of the picture, where it does not cover the person's head.
     float bannerW = size.x - 24 * st.dpiScale;
-    cueBanner(st, s.cue(), ImVec2(origin.x + 12 * st.dpiScale, origin.y + 12 * st.dpiScale), bannerW);
+    {
+        ImFont* f = st.fonts.heading;
+        float pad = 14.0f * st.dpiScale;
+        float bh = f->CalcTextSizeA(f->FontSize, FLT_MAX, bannerW - 2 * pad, s.cue().text.c_str()).y + 2 * pad;
+        // Below the picture when there is room (nothing of the person covered), else along its bottom.
+        float below = h - size.y;
+        float y = below >= bh + 8 * st.dpiScale ? origin.y + size.y + 8 * st.dpiScale : origin.y + size.y - bh - 12 * st.dpiScale;
+        cueBanner(st, s.cue(), ImVec2(origin.x + 12 * st.dpiScale, y), bannerW);
+    }
+    recordText("Cue: " + s.cue().text);
     if (s.pause() != engine::PauseReason::None) {
         dl->AddRectFilled(ImVec2(origin.x, origin.y + size.y * 0.35f), ImVec2(origin.x + size.x, origin.y + size.y * 0.65f),
                           IM_COL32(20, 20, 30, 170));
@@ -466,7 +480,10 @@ void drawExercise(UiState& st, engine::Session& s) {
     // status line
     std::string status;
     if (!cameraOn) {
-        status = "No camera: timer-and-counter guide. Tap after each rep; holds are timed.";
+        const auto* worker = st.camera.worker.get();
+        std::string why = worker && worker->state() == vision::WorkerState::Failed ? " (" + worker->error() + ")" : "";
+        status = "No camera" + why + ": timer-and-counter guide. Tap after each rep (Space / A); holds are timed." +
+                 (st.options.kiosk || st.options.video ? "" : " Settings picks another camera.");
     } else if (su.replay) {
         status = "Replay of " + st.options.video->filename().string() + " (check-in skipped)  |  t = " +
                  std::to_string(su.lastFrameT / 100 / 10.0).substr(0, 5) + " s";
@@ -652,12 +669,40 @@ void drawPicker(UiState& st) {
     ImGui::PushFont(st.fonts.heading);
     ImGui::TextUnformatted("Pick a program to start");
     ImGui::PopFont();
-    for (const auto& p : su.library.programs) {
-        std::string label = p.title + "  -  " + p.phase;
-        if (button(label.c_str(), ImVec2(ImGui::GetContentRegionAvail().x * 0.6f, 0)))
-            su.act(SessionAction::PickProgram, p.id);
-        if (&p == &su.library.programs.front() && !ImGui::IsAnyItemFocused())
-            ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
+    PhaseContext ctx = phaseContext(st);
+    if (ctx.episode) {
+        std::string where = "You are on " + ctx.where() + ".";
+        ImGui::TextWrapped("%s", where.c_str());
+        recordText(where);
+    }
+    float w = ImGui::GetContentRegionAvail().x * 0.7f;
+    bool first = true;
+    for (const auto& r : programChoices(st, ctx)) {
+        const engine::ProgramDefinition& p = *r.program;
+        if (su.programs.confirmLater == p.id) {
+            std::string text = p.title + " is meant for the " + (p.phase == "any" ? "any time" : p.phase + " phase") +
+                               ": too much too soon can set a sore back off again. Start it anyway?";
+            ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+            ImGui::TextWrapped("%s", text.c_str());
+            ImGui::PopStyleColor();
+            recordText(text);
+            if (button("Start it anyway")) {
+                su.programs.confirmLater.clear();
+                su.act(SessionAction::PickProgram, p.id);
+            }
+            ImGui::SameLine();
+            if (button("Back##later")) su.programs.confirmLater.clear();
+            continue;
+        }
+        std::string label = p.title + (r.tag.empty() ? "" : "  -  " + r.tag) + "##pick" + p.id;
+        if (r.later) ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(90, 70, 40, 255));
+        if (button(label.c_str(), ImVec2(w, 0))) {
+            if (r.later) su.programs.confirmLater = p.id;
+            else su.act(SessionAction::PickProgram, p.id);
+        }
+        if (r.later) ImGui::PopStyleColor();
+        if (first && !ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
+        first = false;
     }
     ImGui::TextDisabled("The Programs screen shows what each one has.");
 }

@@ -8,11 +8,13 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <tuple>
 
 #include "ptcoach/core/clock.h"
 #include "ptcoach/engine/calendar.h"
 #include "ptcoach/engine/exchange.h"
 #include "ptcoach/recovery/patient_overview.h"
+#include "ptcoach/recovery/phase.h"
 #include "ptcoach/recovery/red_flags.h"
 #include "ptcoach/storage/recovery_store.h"
 #include "ptcoach/storage/account_store.h"
@@ -105,38 +107,47 @@ void resetSession(SessionUi& su) {
     su.clockStartMs = -1;
 }
 
-// The signed-in patient's program assigned by their therapist, dosed for this week of the
-// assignment, becomes the session's program. False when there is none.
-bool useAssignment(UiState& st) {
+}  // namespace
+
+// The signed-in patient's program assigned by their therapist (or taken in from a file), dosed for
+// this week of the assignment, put into the library's program list (replacing an older copy).
+// Returns its id, "" when there is none; an error (shown as the plan error) when it cannot be used.
+Expected<std::string> addAssignedProgram(UiState& st) {
     SessionUi& su = st.session;
     auto pid = currentPatient(st);
-    if (!pid || !st.db) return false;
+    if (!pid || !st.db) return std::string();
     storage::AccountStore acc(*st.db);
     auto cur = acc.currentAssignment(*pid);
-    if (!cur) {
-        su.planError = "your assigned program could not be read: " + cur.error().message;
-        return true;
-    }
-    if (!*cur) return false;
+    if (!cur) return makeError("your assigned program could not be read: " + cur.error().message);
+    if (!*cur) return std::string();
     const storage::Assignment& a = **cur;
     auto doc = nlohmann::json::parse(a.definition, nullptr, false);
-    if (doc.is_discarded()) {
-        su.planError = "your assigned program '" + a.programId + "' is not valid JSON; ask your therapist to assign it again";
-        return true;
-    }
+    if (doc.is_discarded())
+        return makeError("your assigned program '" + a.programId + "' is not valid JSON; ask your therapist to assign it again");
     auto program = engine::parseProgram(doc, "assignment of " + a.programId, su.library.exercises);
-    if (!program) {
-        su.planError = "your assigned program cannot be used: " + program.error().message;
-        return true;
-    }
+    if (!program) return makeError("your assigned program cannot be used: " + program.error().message);
     int64_t today = engine::localDay(wallNow());
     int week = std::max(1, engine::programWeek(engine::parseDate(a.startDate).value_or(today), today));
     engine::ProgramDefinition dosed = engine::programForWeek(*program, week);
     auto& list = su.library.programs;
     list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& p) { return p.id == dosed.id; }), list.end());
     list.push_back(std::move(dosed));
-    su.programId = a.programId;
     su.assignedWeek = week;
+    return a.programId;
+}
+
+namespace {
+
+// The assignment becomes the session's program. False when there is none.
+bool useAssignment(UiState& st) {
+    SessionUi& su = st.session;
+    auto id = addAssignedProgram(st);
+    if (!id) {
+        su.planError = id.error().message;
+        return true;
+    }
+    if (id->empty()) return false;
+    su.programId = *id;
     return true;
 }
 
@@ -410,6 +421,15 @@ void applyActions(UiState& st) {
                 resetSession(su);
                 su.sessionId = v;
                 break;
+            case SessionAction::ChangeProgram:
+                // Back to the picker: no program until the person picks one.
+                resetSession(su);
+                su.programId.clear();
+                su.practiceId.clear();
+                su.sessionId.clear();
+                su.startAt.clear();
+                su.defaultsApplied = true;
+                break;
             case SessionAction::PickProgram:
                 resetSession(su);
                 su.sessionId.clear();
@@ -484,6 +504,53 @@ recovery::Titles titlesOf(const engine::Library& library) {
     return t;
 }
 
+std::string PhaseContext::where() const {
+    return "day " + std::to_string(day + 1) + " of your episode (" + phase + " phase)";
+}
+
+PhaseContext phaseContext(UiState& st) {
+    SessionUi& su = st.session;
+    ensureLibrary(su);
+    PhaseContext c;
+    if (st.db)
+        if (auto pid = currentPatient(st)) {
+            storage::AccountStore acc(*st.db);
+            if (auto a = acc.currentAssignment(*pid); a && *a) c.assignedId = (*a)->programId;
+        }
+    const auto& ep = st.recovery.episode;
+    if (!st.recovery.loaded || !ep || ep->endedAt) return c;
+    auto now = wallNow();
+    c.episode = true;
+    c.phase = std::string(recovery::phaseName(recovery::phaseAt(ep->onsetAt, now)));
+    c.day = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(now - ep->onsetAt).count() / 24);
+    c.recommended = engine::recommendedProgram(su.library.programs, c.phase, c.day);
+    return c;
+}
+
+std::vector<ProgramChoiceRow> programChoices(UiState& st, const PhaseContext& c) {
+    const auto& programs = st.session.library.programs;
+    const auto& phases = engine::programPhases();
+    std::vector<ProgramChoiceRow> rows;
+    for (const auto& p : programs) {
+        ProgramChoiceRow r;
+        r.program = &p;
+        if (p.id == c.assignedId) r.tag = "From your therapist";
+        else if (&p == c.recommended) r.tag = "Recommended now: " + c.where();
+        if (c.episode && engine::phaseFit(p, c.phase, c.day) == engine::PhaseFit::Later) {
+            r.later = true;
+            if (r.tag.empty()) r.tag = "For a later phase";
+        }
+        rows.push_back(std::move(r));
+    }
+    auto rank = [&](const ProgramChoiceRow& r) {
+        int first = r.program->id == c.assignedId ? 0 : r.program == c.recommended ? 1 : 2;
+        return std::make_tuple(first, std::find(phases.begin(), phases.end(), r.program->phase) - phases.begin(),
+                               r.program->fromDay.value_or(0));
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    return rows;
+}
+
 int programDaysPerWeek(storage::Database& db, storage::Id patientId, const engine::Library& library) {
     storage::AccountStore acc(db);
     if (auto a = acc.currentAssignment(patientId); a && *a)
@@ -556,6 +623,10 @@ void updateSession(UiState& st) {
     applyActions(st);
     if (!su.historyLoaded && (st.screen == Screen::Session || st.screen == Screen::Programs)) loadHistory(st);
     if (st.screen == Screen::Home) updateToday(st);
+    if (st.screen == Screen::Programs && !su.assignmentListed && su.libraryError.empty()) {
+        su.assignmentListed = true;
+        if (auto id = addAssignedProgram(st); !id) su.programs.importMessage = id.error().message;
+    }
     if (st.screen != Screen::Session) {
         // Leaving mid-exercise pauses the session; the Camera screen's frames are not for it.
         if (su.session && (su.session->stage() == Stage::Active || su.session->stage() == Stage::Rest) &&

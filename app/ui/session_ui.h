@@ -46,16 +46,31 @@ analysis::LandmarkFrame toLandmarkFrame(const vision::PoseResult& pose, int64_t 
 // What the session's draw code asks for; applied by updateSession before the next frame.
 enum class SessionAction {
     SetPain, SetAnswer, AllNo, SubmitCheckIn, AckAdvice, StartNow, TogglePause, TapRep, Skip, FinishEarly,
-    SetPainAfter, SubmitPainAfter, ToggleMute, WithoutCamera, Again, PickSession, PickProgram
+    SetPainAfter, SubmitPainAfter, ToggleMute, WithoutCamera, Again, PickSession, PickProgram, ChangeProgram
+};
+
+// Taking in a file from the therapist: a folder browsed with keys, a gamepad or the mouse (or a
+// path typed), the file's contents shown and confirmed before it becomes the person's program.
+struct ImportPanel {
+    bool open = false;
+    std::string dir;                      // the folder shown
+    std::vector<std::string> entries;     // its folders (ending in /) and .json files
+    std::string listError;
+    std::array<char, 512> path{};         // typed, or the file picked
+    std::optional<std::string> previewFor;  // the file the preview is of
+    std::string preview;                  // describeImport, or why the file cannot be used
+    bool previewOk = false;
+    std::string forName;                  // the assignment's patient
 };
 
 struct ProgramsView {
-    std::array<char, 512> importPath{};  // a file from the therapist
-    std::string importMessage;
+    ImportPanel import;
+    std::string importMessage;  // the last take-in
     bool importOk = false;
     int selectedProgram = 0;
     int selectedExercise = 0;
     bool showLibrary = false;  // the exercise library instead of the programs
+    std::string confirmLater;  // a program meant for a later phase: asked before it starts
 };
 
 // What today holds, for the Home screen (refreshed every few seconds while Home shows).
@@ -76,6 +91,7 @@ struct SessionUi {
     int assignedWeek = 0;
     bool defaultsApplied = false;  // the command line / assignment / last program were looked at  // the program was assigned by a therapist: this week of it (else 0)
     bool libraryTried = false;
+    bool assignmentListed = false;  // the patient's assigned program was put into the library's list
     std::string libraryError;
     engine::Library library;
     std::unique_ptr<engine::Session> session;
@@ -124,6 +140,31 @@ struct SessionUi {
 
     void act(SessionAction a, std::string value = {}) { actions.emplace_back(a, std::move(value)); }
 };
+
+// Where the person's episode stands, for choosing a program: its phase and day, the program that
+// fits it, and the therapist's assignment (which comes first when there is one).
+struct PhaseContext {
+    bool episode = false;
+    std::string phase;  // recovery::phaseName
+    int day = 0;        // days since onset
+    const engine::ProgramDefinition* recommended = nullptr;
+    std::string assignedId;
+    // "day 2 of your episode (acute phase)"
+    std::string where() const;
+};
+PhaseContext phaseContext(UiState& st);
+// Puts the patient's assigned program into the library's list (dosed for this week); its id, "" when
+// none. The Programs screen shows it; the session runs it unless the person picks another.
+Expected<std::string> addAssignedProgram(UiState& st);
+// The programs in the order to offer them: the therapist's, then the one that fits the episode,
+// then the rest in recovery order; each tagged ("From your therapist", "Recommended now", "For a
+// later phase").
+struct ProgramChoiceRow {
+    const engine::ProgramDefinition* program = nullptr;
+    std::string tag;
+    bool later = false;  // meant for a later phase than the episode's: the app asks before it starts
+};
+std::vector<ProgramChoiceRow> programChoices(UiState& st, const PhaseContext& c);
 
 // The library's program and exercise titles and range-of-motion units, for logs and reports.
 recovery::Titles titlesOf(const engine::Library& library);

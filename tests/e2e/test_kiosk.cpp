@@ -342,8 +342,11 @@ TEST_CASE("home: a patient takes in the assignment file from their therapist; a 
     CHECK(err.find("standing_kurl") != std::string::npos);
 
     // In the app: the Programs screen takes the file in; the guided session then runs it.
-    std::string script = "click Programs\nclick File from your therapist\ntype " + (dir / "from_clinic.json").string() +
-                         "\nclick Take in this program\nwait-for Your program is now Curl check from Dr Rivera\n"
+    std::string script = "click Programs\nclick Take in a file from your therapist\nclick File from your therapist\ntype " +
+                         (dir / "from_clinic.json").string() +
+                         "\nclick Look at this file\nwait-for This assignment is for Me (code ANA001), from Dr Rivera\n"
+                         "click Take in this program\nwait-for Your program is now Curl check from Dr Rivera\n"
+                         "wait-for From your therapist\n"
                          "click < Home\nclick Guided session\nwait-for Curl check: Session A\n"
                          "screenshot " + (dir / "session.png").string() + "\nquit\n";
     int rc = runScript(dir, "import", script, data);

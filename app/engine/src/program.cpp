@@ -87,6 +87,27 @@ const std::vector<std::string>& programPhases() {
     return p;
 }
 
+PhaseFit phaseFit(const ProgramDefinition& p, const std::string& phase, int day) {
+    if (p.fromDay || p.toDay) {
+        if (p.fromDay && day < *p.fromDay) return PhaseFit::Later;
+        if (p.toDay && day > *p.toDay) return PhaseFit::Earlier;
+        return PhaseFit::Fits;
+    }
+    if (p.phase.empty() || p.phase == "any") return PhaseFit::AnyTime;
+    const auto& phases = programPhases();
+    auto mine = std::find(phases.begin(), phases.end(), p.phase), now = std::find(phases.begin(), phases.end(), phase);
+    if (now == phases.end() || *now == "any") return PhaseFit::AnyTime;
+    if (mine == now) return PhaseFit::Fits;
+    return mine > now ? PhaseFit::Later : PhaseFit::Earlier;
+}
+
+const ProgramDefinition* recommendedProgram(const std::vector<ProgramDefinition>& programs, const std::string& phase,
+                                            int day) {
+    for (const auto& p : programs)
+        if (phaseFit(p, phase, day) == PhaseFit::Fits) return &p;
+    return nullptr;
+}
+
 const char* weekdayName(int day) {
     static const char* names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
     return day >= 0 && day < 7 ? names[day] : "?";

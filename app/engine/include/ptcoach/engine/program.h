@@ -100,6 +100,15 @@ struct Library {
 
 // The phases a program may name, in recovery order.
 const std::vector<std::string>& programPhases();
+// How a program suits where an episode stands: made for this phase (or these days since onset),
+// for a later one (too much too soon: the app warns), an earlier one, or any time.
+enum class PhaseFit { Fits, Later, Earlier, AnyTime };
+// `phase` is one of programPhases() (recovery::phaseName of the episode), `day` the days since onset.
+PhaseFit phaseFit(const ProgramDefinition& program, const std::string& phase, int day);
+// The program to recommend first: the first in `programs` that fits (its days, else its phase).
+const ProgramDefinition* recommendedProgram(const std::vector<ProgramDefinition>& programs, const std::string& phase,
+                                            int day);
+
 // "Monday".. for 0..6.
 const char* weekdayName(int day);
 
