@@ -747,7 +747,8 @@ int printSessionHistory(const AppOptions& options) {
     }
     auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("-"); };
     for (const auto& s : *list) {
-        std::cout << s.startedAt << " " << s.programId << " stars=" << opt(s.stars) << " completed=" << s.completed
+        std::cout << s.startedAt << " " << s.programId << (s.endedAt.empty() ? " unfinished" : "")
+                  << " stars=" << opt(s.stars) << " completed=" << s.completed
                   << " camera=" << s.withCamera << " pain=" << opt(s.painBefore) << "/" << opt(s.painAfter);
         for (const auto& e : s.exercises) {
             if (e.repsPlanned > 0) std::cout << " " << e.exerciseId << "=" << e.repsDone << "/" << e.repsPlanned;
