@@ -9,7 +9,6 @@
 #include <numeric>
 
 #include "tflite/tflite_constants.h"
-#include "tflite/tflite_conv.h"
 #include "tflite/tflite_layers.h"
 #include "tflite/tflite_schema.h"
 
@@ -382,13 +381,6 @@ private:
     // OpenCV's own SAME padding (pad_mode "SAME"): pads_begin = pads_end = the value below, and
     // an output of ceil(in / stride); the convolution and pooling kernels skip taps that fall
     // past the end, which is TFLite's extra bottom/right zero padding.
-    // PTCOACH_TFLITE_OPENCV_CONV=1 builds every convolution with OpenCV's own Convolution layer
-    // (slower for these models; for comparisons).
-    static bool useFastConv() {
-        const char* e = std::getenv("PTCOACH_TFLITE_OPENCV_CONV");
-        return !(e && *e && std::string(e) != "0");
-    }
-
     static int opencvSameBegin(int in, int k, int stride) {
         if (stride > k) return 0;
         return (k - 1 - (in - 1 + stride) % stride) / 2;
@@ -584,52 +576,6 @@ private:
         if (padding != PAD_SAME && padding != PAD_VALID)
             fail(op.describe() + ": unknown padding " + std::to_string(padding));
         if (!heldNchw(x.index)) fail(op.describe() + ": input must be a 4D tensor");
-        const int cinPerGroup = depthwise ? 1 : wt.shape[3];
-        int src = x.index, pt = 0, pb = 0, pl = 0, pr = 0;
-        if (m_values[src].kind == Value::PadView) {
-            const Value& pv = m_values[src];
-            pt = pv.padT; pb = pv.padB; pl = pv.padL; pr = pv.padR;
-            src = pv.padSrc;
-        }
-        if (padding == PAD_SAME) {
-            int a, b;
-            samePads(x.shape[1], kh, sh, dh, a, b);
-            pt += a; pb += b;
-            samePads(x.shape[2], kw, sw, dw, a, b);
-            pl += a; pr += b;
-        }
-        // Every supported convolution uses the fast layer: its packed 6x16 AVX2 GEMM also beats
-        // OpenCV 4.6's kernel on the big dense 1x1 convolutions (~46 vs ~33 GMAC/s on one core).
-        if (useFastConv() &&
-            fastConvSupports(group, cin, cinPerGroup, kh, kw, sh, sw, pt + pb + pl + pr > 0)) {
-            LayerParams lp;
-            lp.set("kernel_h", kh);
-            lp.set("kernel_w", kw);
-            lp.set("stride_h", sh);
-            lp.set("stride_w", sw);
-            lp.set("dilation_h", dh);
-            lp.set("dilation_w", dw);
-            lp.set("pad_t", pt);
-            lp.set("pad_b", pb);
-            lp.set("pad_l", pl);
-            lp.set("pad_r", pr);
-            lp.set("group", group);
-            bool fused = true;
-            switch (act) {
-                case ACT_NONE: break;
-                case ACT_RELU: lp.set("act_min", 0.f); break;
-                case ACT_RELU6: lp.set("act_min", 0.f); lp.set("act_max", 6.f); break;
-                case ACT_RELU_N1_TO_1: lp.set("act_min", -1.f); lp.set("act_max", 1.f); break;
-                default: fused = false;
-            }
-            lp.blobs.push_back(blob);
-            if (!bias.empty()) lp.blobs.push_back(bias);
-            auto [slid, soid] = activationPin(src, op);
-            int id = addLayer(base(op), kFastConvType, lp);
-            connect(slid, soid, id, 0);
-            if (!fused) id = activation(id, act, op);
-            return setLayer(op, id, true);
-        }
         LayerParams lp;
         lp.set("kernel_h", kh);
         lp.set("kernel_w", kw);
@@ -637,7 +583,7 @@ private:
         lp.set("stride_w", sw);
         lp.set("dilation_h", dh);
         lp.set("dilation_w", dw);
-        src = spatialPadding(op, x, padding, kh, kw, sh, sw, dh, dw, lp);
+        const int src = spatialPadding(op, x, padding, kh, kw, sh, sw, dh, dw, lp);
         lp.set("num_output", outC);
         lp.set("group", group);
         lp.set("bias_term", !bias.empty());
