@@ -45,7 +45,7 @@ const char* kUsage =
     "  --static     every frame on its own (detector each time, no smoothing); single images always are\n"
     "  --no-smoothing  no landmark smoothing in video\n"
     "  --bench N    run N frames and print median and p95 times (tracked video and single image)\n"
-    "  --threads N  inference threads (default: the cores, at most 4)\n"
+    "  --threads N  inference threads (default: half the cores, at most 4)\n"
     "  --backend B  xnnpack (default when it runs the model) or opencv (the portable fallback)\n"
     "  --bench-layers N  time the detector and landmark model layer by layer on both backends\n"
     "               (N runs each) and print the table; needs no --input\n"
@@ -181,7 +181,7 @@ int runLayerBench(const Args& a) {
     const fs::path dir = a.modelDir.empty() ? modelDir() : a.modelDir;
     const bool named = a.model == "lite" || a.model == "full" || a.model == "heavy";
     const fs::path lm = named ? dir / ("pose_landmark_" + a.model + ".tflite") : fs::path(a.model);
-    const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::clamp(std::thread::hardware_concurrency() / 2, 1u, 4u));
     for (const fs::path& p : {dir / "pose_detection.tflite", lm}) {
         std::vector<int> skip;  // the segmentation mask, as PoseEstimator leaves it out
         if (auto info = DnnModel::inspectTflite(p))

@@ -59,7 +59,8 @@ struct LoadOptions {
     // model order. (E.g. BlazePose's segmentation mask when no mask is wanted.)
     std::vector<int> skipOutputs;
     DnnBackend backend = DnnBackend::Auto;  // TFLite only; ONNX always runs on OpenCV
-    // Worker threads of the XNNPACK backend (its own pool, per model); 0: the cores, at most 4.
+    // Threads of the XNNPACK backend (one pool per thread count, shared by the process's models);
+    // 0: half the cores, at most 4 (so 1 on a 2-core machine, where more stalls under load).
     // The OpenCV backend uses OpenCV's process-wide pool (cv::setNumThreads).
     int threads = 0;
 };
