@@ -2,11 +2,14 @@
 // optional overlay and a benchmark.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +21,9 @@
 #include <opencv2/videoio.hpp>
 
 #include "ptcoach/core/args.h"
+#include "ptcoach/core/paths.h"
 #include "ptcoach/vision/frame_source.h"
+#include "ptcoach/vision/model_bench.h"
 #include "ptcoach/vision/pose_draw.h"
 #include "ptcoach/vision/pose_estimator.h"
 
@@ -30,7 +35,8 @@ namespace {
 
 const char* kUsage =
     "Usage: ptcoach-pose --model lite|full|heavy|PATH --input IMAGE|VIDEO|DIR --json OUT.json\n"
-    "                    [--overlay OUT.png|OUT.mp4] [--static] [--no-smoothing] [--bench N] [--threads N]\n\n"
+    "                    [--overlay OUT.png|OUT.mp4] [--static] [--no-smoothing] [--bench N] [--threads N]\n"
+    "                    [--backend xnnpack|opencv] [--bench-layers N]\n\n"
     "Finds a person's 33 BlazePose landmarks in every frame.\n"
     "  --model      landmark model: lite, full (default) or heavy, or a .tflite/.onnx file\n"
     "  --input      an image, a video, or a folder of images (read in name order)\n"
@@ -39,7 +45,11 @@ const char* kUsage =
     "  --static     every frame on its own (detector each time, no smoothing); single images always are\n"
     "  --no-smoothing  no landmark smoothing in video\n"
     "  --bench N    run N frames and print median and p95 times (tracked video and single image)\n"
-    "  --threads N  OpenCV worker threads\n"
+    "  --threads N  inference threads (default: half the cores, at most 4)\n"
+    "  --backend B  xnnpack (default when it runs the model) or opencv (the portable fallback)\n"
+    "  --bench-layers N  time the detector and landmark model layer by layer on both backends\n"
+    "               (N runs each) and print the table; needs no --input\n"
+    "  --cpu-time   --bench-layers: time with the process's CPU clock instead of the wall clock\n"
     "  --resize WxH scale every frame to WxH first (e.g. to benchmark at 640x480)\n"
     "  --model-dir DIR  where the .tflite files are (default: the models/ folder setup.sh fills)\n";
 
@@ -47,7 +57,9 @@ struct Args {
     std::string model = "full";
     fs::path input, json, overlay, modelDir;
     bool staticMode = false, noSmoothing = false;
-    int bench = 0, threads = 0;
+    int bench = 0, threads = 0, benchLayers = 0;
+    bool cpuClock = false;
+    DnnBackend backend = DnnBackend::Auto;
     cv::Size resize;  // 0x0: keep
 };
 
@@ -109,6 +121,19 @@ Expected<std::vector<Frame>> readAll(const SourceOptions& so, size_t limit, cv::
     return frames;
 }
 
+double processCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// The 1-minute load average (what else the machine is doing), or "?".
+std::string loadAverage() {
+    std::ifstream f("/proc/loadavg");
+    std::string v;
+    return f >> v ? v : "?";
+}
+
 int runBench(PoseEstimator& est, const std::vector<Frame>& frames, int n, bool staticOnly) {
     auto report = [&](const char* title, bool tracked) {
         Stats det, lm, total;
@@ -119,6 +144,7 @@ int runBench(PoseEstimator& est, const std::vector<Frame>& frames, int n, bool s
             tracked ? est.detectForVideo(frames[0].image, -1000 + i) : est.detectImage(frames[0].image);
         est.reset();
         auto t0 = std::chrono::steady_clock::now();
+        const double cpu0 = processCpuMs();
         for (int i = 0; i < n; ++i) {
             const Frame& f = frames[i % frames.size()];
             // Looping a clip: keep timestamps rising.
@@ -133,17 +159,80 @@ int runBench(PoseEstimator& est, const std::vector<Frame>& frames, int n, bool s
             people += r.person;
         }
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double cpuPerFrame = (processCpuMs() - cpu0) / n;
         std::cout << std::fixed << std::setprecision(2);
         std::cout << title << " (" << n << " frames of " << frames[0].image.cols << "x" << frames[0].image.rows
-                  << ", model " << est.modelName() << ", " << cv::getNumThreads() << " threads)\n";
+                  << ", model " << est.modelName() << ", " << est.backendSummary() << ")\n";
         std::cout << "  detector   median " << det.pct(0.5) << " ms  p95 " << det.pct(0.95) << " ms  (ran on "
                   << detRuns << " frames)\n";
         std::cout << "  landmarks  median " << lm.pct(0.5) << " ms  p95 " << lm.pct(0.95) << " ms\n";
         std::cout << "  pipeline   median " << total.pct(0.5) << " ms  p95 " << total.pct(0.95) << " ms  "
                   << (n / secs) << " frames/s  (person in " << people << " of " << n << ")\n";
+        std::cout << "  cpu        " << cpuPerFrame << " ms per frame, all threads  (load average " << loadAverage()
+                  << " before)\n";
     };
     if (!staticOnly) report("tracked video frames", true);
     report("single images (detector every frame)", false);
+    return 0;
+}
+
+// --bench-layers: both backends, operator by operator, for the detector and the landmark model.
+int runLayerBench(const Args& a) {
+    const fs::path dir = a.modelDir.empty() ? modelDir() : a.modelDir;
+    const bool named = a.model == "lite" || a.model == "full" || a.model == "heavy";
+    const fs::path lm = named ? dir / ("pose_landmark_" + a.model + ".tflite") : fs::path(a.model);
+    const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::clamp(std::thread::hardware_concurrency() / 2, 1u, 4u));
+    for (const fs::path& p : {dir / "pose_detection.tflite", lm}) {
+        std::vector<int> skip;  // the segmentation mask, as PoseEstimator leaves it out
+        if (auto info = DnnModel::inspectTflite(p))
+            for (size_t i = 0; i < info->outputs.size(); ++i) {
+                const auto& sh = info->outputs[i].shape;
+                if (sh.size() == 4 && sh[1] == 256 && sh[2] == 256 && sh[3] == 1) skip.push_back(static_cast<int>(i));
+            }
+        auto t = benchModelLayers(p, skip, a.benchLayers, threads, a.cpuClock);
+        if (!t) {
+            std::cerr << "ptcoach-pose: " << t.error().message << "\n";
+            return 1;
+        }
+        std::cout << std::fixed;
+        std::cout << "== " << t->model << " (" << t->threads << " threads, medians of " << a.benchLayers << " runs, "
+                  << (a.cpuClock ? "process CPU" : "wall") << " ms; OpenCV: each layer inside the whole net, "
+                  << "XNNPACK: each operator alone)\n";
+        std::cout << std::left << std::setw(6) << "op" << std::setw(18) << "operator" << std::setw(10) << "kind"
+                  << std::setw(34) << "shape" << std::right << std::setw(8) << "MMAC" << std::setw(8) << "nz"
+                  << std::setw(10) << "opencv" << std::setw(10) << "xnnpack" << std::setw(8) << "ratio" << "\n";
+        struct Sum { double mmacs = 0, nz = 0, cv = 0, xnn = 0; int n = 0; };
+        std::map<std::string, Sum> byKind;
+        for (const LayerTiming& l : t->layers) {
+            std::cout << std::left << std::setw(6) << l.op << std::setw(18) << l.name << std::setw(10) << l.kind
+                      << std::setw(34) << l.shape << std::right << std::setprecision(1) << std::setw(8) << l.mmacs
+                      << std::setw(8) << l.nonzeroMmacs << std::setprecision(3) << std::setw(10) << l.opencvMs
+                      << std::setw(10) << l.xnnpackMs << std::setprecision(2) << std::setw(8)
+                      << (l.xnnpackMs > 0 ? l.opencvMs / l.xnnpackMs : 0.0) << "\n";
+            std::string k = l.kind.empty() ? l.name : l.kind.rfind("dw", 0) == 0 ? "depthwise " + l.kind
+                                                    : l.kind == "1x1" ? "dense 1x1" : "dense " + l.kind;
+            Sum& s = byKind[k];
+            s.mmacs += l.mmacs;
+            s.nz += l.nonzeroMmacs;
+            s.cv += l.opencvMs;
+            s.xnn += l.xnnpackMs;
+            ++s.n;
+        }
+        std::cout << "-- by kind: count, MMAC (nonzero), opencv ms, xnnpack ms, opencv/xnnpack, GMAC/s opencv vs xnnpack (nonzero)\n";
+        for (const auto& [k, s] : byKind) {
+            std::cout << std::left << std::setw(20) << k << std::right << std::setw(4) << s.n << std::setprecision(1)
+                      << std::setw(9) << s.mmacs << std::setw(9) << s.nz << std::setprecision(3) << std::setw(9) << s.cv
+                      << std::setw(9) << s.xnn << std::setprecision(2) << std::setw(7)
+                      << (s.xnn > 0 ? s.cv / s.xnn : 0.0);
+            if (s.mmacs > 0)
+                std::cout << std::setprecision(1) << std::setw(8) << (s.cv > 0 ? s.nz / s.cv : 0.0)
+                          << std::setw(8) << (s.xnn > 0 ? s.nz / s.xnn : 0.0);
+            std::cout << "\n";
+        }
+        std::cout << std::setprecision(3) << "-- whole model: opencv " << t->opencvMs << " ms (layers of no operator "
+                  << t->opencvOtherMs << " ms), xnnpack " << t->xnnpackMs << " ms, ratio " << std::setprecision(2)
+                  << (t->xnnpackMs > 0 ? t->opencvMs / t->xnnpackMs : 0.0) << "\n\n";
+    }
     return 0;
 }
 
@@ -170,8 +259,15 @@ int main(int argc, char** argv) {
             if (!size || size->first < 16 || size->second < 16 || size->first > 8192 || size->second > 8192)
                 return usageError("--resize needs WIDTHxHEIGHT, e.g. 640x480");
             a.resize = cv::Size(size->first, size->second);
+        } else if (s == "--cpu-time") {
+            a.cpuClock = true;
+        } else if (s == "--backend") {
+            auto v = next();
+            if (v && *v == "xnnpack") a.backend = DnnBackend::Xnnpack;
+            else if (v && *v == "opencv") a.backend = DnnBackend::OpenCV;
+            else return usageError("--backend needs xnnpack or opencv");
         } else if (s == "--model" || s == "--input" || s == "--json" || s == "--overlay" || s == "--model-dir" ||
-                   s == "--bench" || s == "--threads") {
+                   s == "--bench" || s == "--threads" || s == "--bench-layers") {
             auto v = next();
             if (!v || v->empty()) return usageError(s + " needs a value");
             if (s == "--model") a.model = *v;
@@ -182,12 +278,13 @@ int main(int argc, char** argv) {
             else {
                 auto n = parseInt(*v);
                 if (!n || *n < 1 || *n > 1000000) return usageError(s + ": '" + *v + "' is not a positive number");
-                (s == "--bench" ? a.bench : a.threads) = *n;
+                (s == "--bench" ? a.bench : s == "--threads" ? a.threads : a.benchLayers) = *n;
             }
         } else {
             return usageError("unknown option '" + s + "'");
         }
     }
+    if (a.benchLayers > 0) return runLayerBench(a);
     if (a.input.empty()) return usageError("--input is required");
     if (a.json.empty() && a.bench == 0) return usageError("--json is required (or --bench N)");
     if (!a.overlay.empty() && a.overlay.extension() != ".png" && a.overlay.extension() != ".mp4")
@@ -201,6 +298,7 @@ int main(int argc, char** argv) {
     po.staticImages = a.staticMode || singleImage;
     po.smoothing = !a.noSmoothing;
     po.threads = a.threads;
+    po.backend = a.backend;
     auto est = PoseEstimator::create(po);
     if (!est) {
         std::cerr << "ptcoach-pose: " << est.error().message << "\n";

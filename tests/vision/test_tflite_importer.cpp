@@ -1,6 +1,8 @@
 // Tests of the TFLite importer: tiny hand-built .tflite flatbuffers, one per op, checked against
 // plain reference loops; error handling; ONNX loading; and (with PTCOACH_MODEL_DIR) the real
-// BlazePose models.
+// BlazePose models. Each runs on the default backend (XNNPACK where it runs the model); CTest runs
+// the whole binary a second time with PTCOACH_DNN_BACKEND=opencv, and the convolution tests and
+// the real-model comparison run both backends themselves.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 #include <catch2/catch.hpp>
 #include <flatbuffers/flatbuffers.h>
 #include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
 
 #include "ptcoach/vision/tflite_model.h"
 #include "ptcoach/core/paths.h"
@@ -31,7 +34,7 @@ constexpr fb::voffset_t vt(int id) { return static_cast<fb::voffset_t>(4 + 2 * i
 enum Op {
     ADD = 0, CONCATENATION = 2, CONV_2D = 3, DEPTHWISE_CONV_2D = 4, DEPTH_TO_SPACE = 5,
     DEQUANTIZE = 6, LOGISTIC = 14, MAX_POOL_2D = 17, MUL = 18, RESHAPE = 22, RESIZE_BILINEAR = 23,
-    CUSTOM = 32, PAD = 34, SQRT = 75, DENSIFY = 124
+    TANH = 28, CUSTOM = 32, PAD = 34, SQRT = 75, DENSIFY = 124
 };
 enum Type { FLOAT32 = 0, FLOAT16 = 1, INT32 = 2 };
 enum Act { NONE = 0, RELU = 1, RELU6 = 3 };
@@ -338,14 +341,18 @@ std::vector<float> refConv(const Nhwc& x, const std::vector<float>& w, const std
     return out;
 }
 
-// Runs `body` once with the fast convolution layer and once with OpenCV's own Convolution.
-void forBothConvPaths(const std::function<void()>& body) {
-    for (const char* v : {"0", "1"}) {
-        ::setenv("PTCOACH_TFLITE_OPENCV_CONV", v, 1);
-        INFO("PTCOACH_TFLITE_OPENCV_CONV=" << v);
+// Runs `body` once on each backend (PTCOACH_DNN_BACKEND=xnnpack, then =opencv), restoring the
+// variable afterwards. A model XNNPACK cannot run fails the first pass.
+void forBothBackends(const std::function<void()>& body) {
+    const char* old = std::getenv("PTCOACH_DNN_BACKEND");
+    const std::string saved = old ? old : "";
+    for (const char* v : {"xnnpack", "opencv"}) {
+        ::setenv("PTCOACH_DNN_BACKEND", v, 1);
+        INFO("PTCOACH_DNN_BACKEND=" << v);
         body();
     }
-    ::unsetenv("PTCOACH_TFLITE_OPENCV_CONV");
+    if (old) ::setenv("PTCOACH_DNN_BACKEND", saved.c_str(), 1);
+    else ::unsetenv("PTCOACH_DNN_BACKEND");
 }
 
 uint16_t floatToHalf(float f) {  // exact for the values used (normal range, 10-bit mantissa)
@@ -386,7 +393,7 @@ TEST_CASE("tflite CONV_2D: SAME asymmetric padding, stride 2, fused RELU6", "[tf
     }
     REQUIRE(clippedHigh);
     REQUIRE(clippedLow);
-    forBothConvPaths([&] {
+    forBothBackends([&] {
         ModelBuilder mb;
         int in = mb.input("x", {1, 5, 6, C});
         int wt = mb.constF("w", {O, 3, 3, C}, w);
@@ -413,7 +420,7 @@ TEST_CASE("tflite CONV_2D: 1x1 and VALID 3x3 without bias", "[tflite]") {
     Nhwc midT(oh1, ow1, O);
     midT.v = mid;
     auto want = refConv(midT, w3, {}, O, 3, 3, 1, 1, false, false, RELU, oh, ow);
-    forBothConvPaths([&] {
+    forBothBackends([&] {
         ModelBuilder mb;
         int in = mb.input("x", {1, 9, 20, C});
         int a = mb.tensor("a", {1, 9, 20, O});
@@ -446,7 +453,7 @@ TEST_CASE("tflite DEPTHWISE_CONV_2D: depth_multiplier 1, SAME, and 5x5 stride 2 
     auto w5 = randomValues(25 * C, 24);
     int oh2, ow2;
     auto want2 = refConv(xp, w5, {}, C, 5, 5, 2, 2, false, true, NONE, oh2, ow2);
-    forBothConvPaths([&] {
+    forBothBackends([&] {
         ModelBuilder mb;
         int in = mb.input("x", {1, 11, 13, C});
         int y1 = mb.tensor("y1", {1, 11, 13, C});
@@ -1018,28 +1025,112 @@ TEST_CASE("real BlazePose models load, have the expected shapes and run", "[tfli
     }
 }
 
-TEST_CASE("real BlazePose full model: fast convolutions agree with OpenCV's", "[tflite][real]") {
+TEST_CASE("real BlazePose models: XNNPACK and OpenCV agree", "[tflite][real]") {
     const auto dir = realModelDir();
-    cv::Mat img(256, 256, CV_32FC3);
-    cv::randu(img, 0, 1);
-    std::vector<cv::Mat> outs[2];
-    for (int k = 0; k < 2; ++k) {
-        ::setenv("PTCOACH_TFLITE_OPENCV_CONV", k ? "1" : "0", 1);
-        auto m = DnnModel::load(dir / "pose_landmark_full.tflite");
-        if (!m) FAIL(m.error().message);
-        auto r = m->run(img);
-        if (!r) FAIL(r.error().message);
-        outs[k] = *r;
+    for (const char* file : {"pose_detection.tflite", "pose_landmark_lite.tflite", "pose_landmark_full.tflite",
+                             "pose_landmark_heavy.tflite"}) {
+        INFO(file);
+        std::vector<cv::Mat> outs[2];
+        int side = 0;
+        for (int k = 0; k < 2; ++k) {
+            ptcoach::vision::LoadOptions o;
+            o.backend = k ? ptcoach::vision::DnnBackend::OpenCV : ptcoach::vision::DnnBackend::Xnnpack;
+            auto m = DnnModel::load(dir / file, o);
+            if (!m) FAIL(m.error().message);
+            REQUIRE(m->info().backend == (k ? "opencv" : "xnnpack"));
+            side = m->info().inputs[0].shape[1];
+            cv::Mat img(side, side, CV_32FC3);
+            cv::setRNGSeed(5);
+            cv::randu(img, 0, 1);
+            auto r = m->run(img);
+            if (!r) FAIL(r.error().message);
+            outs[k] = *r;
+        }
+        // Different summation orders through ~100 layers: relative agreement, and for the
+        // landmark models the coordinates (output 0, in 256-pixel input units) within a tenth of
+        // a pixel.
+        REQUIRE(outs[0].size() == outs[1].size());
+        for (size_t i = 0; i < outs[0].size(); ++i) {
+            const double scale = std::max(1.0, cv::norm(outs[1][i], cv::NORM_INF));
+            INFO("output " << i);
+            REQUIRE(cv::norm(outs[0][i], outs[1][i], cv::NORM_INF) / scale < 1e-2);
+        }
+        if (side == 256) REQUIRE(cv::norm(outs[0][0], outs[1][0], cv::NORM_INF) < 0.1);
     }
-    ::unsetenv("PTCOACH_TFLITE_OPENCV_CONV");
-    // Different summation orders through ~100 layers: relative agreement, and landmark
-    // coordinates (output 0, 256-pixel input units) within a tenth of a pixel.
-    for (size_t i = 0; i < outs[0].size(); ++i) {
-        const double scale = std::max(1.0, cv::norm(outs[1][i], cv::NORM_INF));
-        INFO("output " << i);
-        REQUIRE(cv::norm(outs[0][i], outs[1][i], cv::NORM_INF) / scale < 1e-2);
-    }
-    REQUIRE(cv::norm(outs[0][0], outs[1][0], cv::NORM_INF) < 0.1);
+}
+
+TEST_CASE("a model XNNPACK cannot run falls back to OpenCV and says why", "[tflite]") {
+    Nhwc x = randomInput(2, 2, 3, 131);
+    ModelBuilder mb;
+    int in = mb.input("x", {1, 2, 2, 3});
+    int y = mb.tensor("y", {1, 2, 2, 3});
+    mb.op(TANH, {in}, {y});
+    mb.outputs = {y};
+    auto bytes = mb.finish();
+    ptcoach::vision::LoadOptions autoPick;
+    autoPick.backend = ptcoach::vision::DnnBackend::Auto;
+    ::unsetenv("PTCOACH_DNN_BACKEND");
+    auto m = DnnModel::loadTfliteFromMemory(bytes.data(), bytes.size(), "tanh.tflite", autoPick);
+    if (!m) FAIL(m.error().message);
+    CHECK(m->info().backend == "opencv");
+    CHECK_THAT(m->info().backendNote, Catch::Contains("op #0 TANH"));
+    auto out = runModel(*m, x.mat());
+    std::vector<float> want;
+    for (float v : x.v) want.push_back(std::tanh(v));
+    requireClose(out[0], want, 1e-5f);
+    // Asked for XNNPACK by name: an error that names the operator.
+    ptcoach::vision::LoadOptions xnn;
+    xnn.backend = ptcoach::vision::DnnBackend::Xnnpack;
+    auto forced = DnnModel::loadTfliteFromMemory(bytes.data(), bytes.size(), "tanh.tflite", xnn);
+    REQUIRE_FALSE(forced.ok());
+    CHECK_THAT(forced.error().message, Catch::Contains("tanh.tflite") && Catch::Contains("XNNPACK") &&
+                                           Catch::Contains("TANH"));
+}
+
+TEST_CASE("XNNPACK: a concatenation that makes a model output is done after the run", "[tflite]") {
+    // Like the detector's heads: computed tensors, reshaped, concatenated on axis 1.
+    Nhwc a = randomInput(2, 2, 2, 141), b = randomInput(1, 1, 2, 142);
+    ModelBuilder mb;
+    int ia = mb.input("a", {1, 2, 2, 2});
+    int ib = mb.input("b", {1, 1, 1, 2});
+    int sa = mb.tensor("sa", {1, 2, 2, 2}), sb = mb.tensor("sb", {1, 1, 1, 2});
+    mb.op(LOGISTIC, {ia}, {sa});
+    mb.op(LOGISTIC, {ib}, {sb});
+    int ra = mb.tensor("ra", {1, 4, 2}), rb = mb.tensor("rb", {1, 1, 2});
+    mb.op(RESHAPE, {sa, mb.constI("s1", {3}, {1, 4, 2})}, {ra});
+    mb.op(RESHAPE, {sb, mb.constI("s2", {3}, {1, 1, 2})}, {rb});
+    int y = mb.tensor("y", {1, 5, 2});
+    mb.op(CONCATENATION, {ra, rb}, {y}, 10, {{0, F::I32, 1}});
+    mb.outputs = {y, sa};
+    auto bytes = mb.finish();
+    ptcoach::vision::LoadOptions xnn;
+    xnn.backend = ptcoach::vision::DnnBackend::Xnnpack;
+    auto m = DnnModel::loadTfliteFromMemory(bytes.data(), bytes.size(), "heads.tflite", xnn);
+    if (!m) FAIL(m.error().message);
+    REQUIRE(m->info().backend == "xnnpack");
+    auto out = runModels(*m, {a.mat(), b.mat()});
+    std::vector<float> want, wantSa;
+    for (float v : a.v) want.push_back(1.f / (1.f + std::exp(-v)));
+    wantSa = want;
+    for (float v : b.v) want.push_back(1.f / (1.f + std::exp(-v)));
+    requireShape(out[0], {1, 5, 2});
+    requireClose(out[0], want, 1e-5f);
+    requireShape(out[1], {1, 2, 2, 2});
+    requireClose(out[1], wantSa, 1e-5f);
+    // Inside the graph (its output feeds another operator) XNNPACK here has no concatenation.
+    ModelBuilder mc;
+    int ca = mc.input("a", {1, 2, 2, 2});
+    int cs = mc.tensor("s", {1, 2, 2, 2});
+    mc.op(LOGISTIC, {ca}, {cs});
+    int cc = mc.tensor("c", {1, 2, 2, 4});
+    mc.op(CONCATENATION, {cs, cs}, {cc}, 10, {{0, F::I32, 3}});
+    int cy = mc.tensor("y", {1, 2, 2, 4});
+    mc.op(LOGISTIC, {cc}, {cy});
+    mc.outputs = {cy};
+    auto cb = mc.finish();
+    auto inner = DnnModel::loadTfliteFromMemory(cb.data(), cb.size(), "inner.tflite", xnn);
+    REQUIRE_FALSE(inner.ok());
+    CHECK_THAT(inner.error().message, Catch::Contains("CONCATENATION"));
 }
 
 TEST_CASE("real BlazePose full model: a skipped output leaves the others unchanged", "[tflite][real]") {

@@ -1,5 +1,6 @@
 #include "ptcoach/vision/pose_estimator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -270,10 +271,15 @@ Expected<std::unique_ptr<PoseEstimator>> PoseEstimator::create(const PoseEstimat
             return makeError("model file " + p.string() + " not found (run ./setup.sh to fetch the BlazePose models)");
     if (o.threads > 0) cv::setNumThreads(o.threads);
 
-    auto det = DnnModel::load(detPath);
+    LoadOptions detLoad;
+    detLoad.threads = o.threads;
+    detLoad.backend = o.backend;
+    auto det = DnnModel::load(detPath, detLoad);
     if (!det) return makeError("pose detector: " + det.error().message);
     // The segmentation mask is not used: leave its decoder out of the net (about 15% of the work).
     LoadOptions lmLoad;
+    lmLoad.threads = o.threads;
+    lmLoad.backend = o.backend;
     if (lmPath.extension() != ".onnx") {
         if (auto info = DnnModel::inspectTflite(lmPath)) {
             for (size_t i = 0; i < info->outputs.size(); ++i) {
@@ -316,5 +322,15 @@ void PoseEstimator::reset() {
 
 const PoseEstimatorOptions& PoseEstimator::options() const { return m_impl->options; }
 std::string PoseEstimator::modelName() const { return m_impl->modelName; }
+
+std::string PoseEstimator::backendSummary() const {
+    const ModelInfo& d = m_impl->detector.info();
+    const ModelInfo& l = m_impl->landmarker.info();
+    std::string s = "detector " + d.backend + ", landmarks " + l.backend + ", " +
+                    std::to_string(std::max(d.threads, l.threads)) + " threads";
+    for (const ModelInfo* m : {&d, &l})
+        if (!m->backendNote.empty()) s += " (" + m->backendNote + ")";
+    return s;
+}
 
 }  // namespace ptcoach::vision

@@ -1,12 +1,18 @@
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include <opencv2/core/utility.hpp>
+#include <opencv2/dnn.hpp>
 
 #include "ptcoach/vision/tflite_model.h"
 #include "tflite/onnx_info.h"
 #include "tflite/tflite_importer.h"
 #include "tflite/tflite_reader.h"
+#include "tflite/xnn_model.h"
 
 namespace ptcoach::vision {
 
@@ -46,6 +52,7 @@ struct DnnModel::Impl {
     std::string name;  // for error messages
     ModelInfo info;
     cv::dnn::Net net;
+    std::unique_ptr<tflite::XnnModel> xnn;  // set when the model runs on XNNPACK
     bool tflite = true;
     std::vector<tflite::ImportedTensor> inputs, outputs;  // TFLite layout facts
     std::vector<std::string> outNames;
@@ -118,6 +125,61 @@ struct DnnModel::Impl {
                    "), a 4D NHWC Mat " + shapeStr(s) + " or a 4D NCHW blob");
     }
 
+    // Copies input i into XNNPACK's buffer in TFLite (NHWC) order; takes the same forms as
+    // prepareInput.
+    Status fillXnnInput(const cv::Mat& m, size_t i) {
+        const tflite::ImportedTensor& spec = inputs[i];
+        const std::vector<int>& s = spec.shape;
+        auto err = [&](const std::string& why) {
+            return makeError(name + ": input '" + spec.name + "' (TFLite shape " + shapeStr(s) +
+                             "): " + why + "; got " + describeMat(m));
+        };
+        if (m.empty()) return err("empty input");
+        if (m.depth() != CV_32F) return err("expects float32 (CV_32F) data");
+        size_t want = 1;
+        for (int d : s) want *= static_cast<size_t>(d);
+        float* dst = xnn->input(i);
+        const cv::Mat c = m.isContinuous() ? m : m.clone();
+        if (s.size() == 4) {
+            const int n = s[0], h = s[1], w = s[2], ch = s[3];
+            const bool image = m.dims == 2 && n == 1 && m.rows == h && m.cols == w && m.channels() == ch;
+            const bool nhwc = m.dims == 4 && m.channels() == 1 && m.size[0] == n && m.size[1] == h &&
+                              m.size[2] == w && m.size[3] == ch;
+            const bool nchw = m.dims == 4 && m.channels() == 1 && m.size[0] == n && m.size[1] == ch &&
+                              m.size[2] == h && m.size[3] == w;
+            if (image || nhwc) {
+                std::memcpy(dst, c.ptr<float>(), want * sizeof(float));
+                return Status::success();
+            }
+            if (nchw) {  // a blobFromImage-style blob: interleave the planes
+                for (int b = 0; b < n; ++b) {
+                    std::vector<cv::Mat> planes(ch);
+                    for (int k = 0; k < ch; ++k)
+                        planes[k] = cv::Mat(h, w, CV_32F, const_cast<float*>(c.ptr<float>()) +
+                                                              (static_cast<size_t>(b) * ch + k) * h * w);
+                    cv::Mat hwc(h, w, CV_32FC(ch), dst + static_cast<size_t>(b) * h * w * ch);
+                    cv::merge(planes, hwc);
+                }
+                return Status::success();
+            }
+            return err("expects a " + std::to_string(w) + "x" + std::to_string(h) + " image with " +
+                       std::to_string(ch) + " channels (CV_32FC" + std::to_string(ch) + "), a 4D NHWC Mat " +
+                       shapeStr(s) + " or a 4D NCHW blob");
+        }
+        if (c.total() * c.channels() != want) return err("expects " + std::to_string(want) + " values");
+        std::memcpy(dst, c.ptr<float>(), want * sizeof(float));
+        return Status::success();
+    }
+
+    cv::Mat xnnOutput(size_t i) const {
+        std::vector<int> dims = outputs[i].shape;
+        if (dims.empty()) dims = {1};
+        if (dims.size() == 1) dims.insert(dims.begin(), 1);
+        cv::Mat res(dims, CV_32F);
+        std::memcpy(res.ptr<float>(), xnn->output(i), res.total() * sizeof(float));
+        return res;
+    }
+
     Expected<cv::Mat> convertOutput(const cv::Mat& out, size_t i) const {
         if (!tflite) return out.clone();
         const tflite::ImportedTensor& spec = outputs[i];
@@ -159,29 +221,75 @@ DnnModel& DnnModel::operator=(DnnModel&&) noexcept = default;
 DnnModel::~DnnModel() = default;
 
 const ModelInfo& DnnModel::info() const { return m_impl->info; }
-cv::dnn::Net& DnnModel::net() { return m_impl->net; }
-const std::vector<std::string>& DnnModel::netOutputNames() const { return m_impl->outNames; }
-void DnnModel::setNumThreads(int n) { cv::setNumThreads(n); }
+
+namespace {
+
+DnnBackend backendFromEnvironment(DnnBackend requested) {
+    if (requested != DnnBackend::Auto) return requested;
+    const char* e = std::getenv("PTCOACH_DNN_BACKEND");
+    if (!e || !*e) return DnnBackend::Auto;
+    const std::string v = e;
+    if (v == "opencv") return DnnBackend::OpenCV;
+    if (v == "xnnpack") return DnnBackend::Xnnpack;
+    return DnnBackend::Auto;
+}
+
+// XNNPACK's pool (pthreadpool) waits for every worker at the end of each of the ~150 operators
+// of a run. When the machine has more runnable threads than cores, a worker that is not
+// scheduled stalls the run: on this 2-core machine under a load average of 18, `full` took 324 ms
+// a frame with 2 threads against 31 ms with 1. So half the cores, at most 4, and on two cores
+// one thread (the app's own UI and capture threads need the other).
+int defaultThreads() {
+    const unsigned hw = std::thread::hardware_concurrency();
+    return static_cast<int>(std::clamp(hw / 2, 1u, 4u));
+}
+
+}  // namespace
 
 Expected<DnnModel> DnnModel::loadTfliteFromMemory(const uint8_t* data, size_t size,
                                                   std::string nameForErrors, const LoadOptions& options) {
+    const DnnBackend backend = backendFromEnvironment(options.backend);
     try {
         tflite::ModelReader reader(data, size);
-        tflite::ImportResult r = tflite::importModel(reader, options.skipOutputs);
         auto impl = std::make_unique<Impl>();
-        impl->name = std::move(nameForErrors);
+        impl->name = nameForErrors;
         impl->tflite = true;
-        impl->net = r.net;
-        impl->inputs = r.inputs;
-        impl->outputs = r.outputs;
         impl->info.format = "tflite";
-        impl->info.opCounts = r.opCounts;
-        impl->info.layerCounts = r.layerCounts;
-        for (auto& t : r.inputs) impl->info.inputs.push_back({t.name, t.shape});
-        for (auto& t : r.outputs) {
-            impl->info.outputs.push_back({t.name, t.shape});
-            impl->outNames.push_back(t.layerName);
+        for (auto& op : reader.ops) impl->info.opCounts[op.opName()]++;
+        std::string note;
+        if (backend != DnnBackend::OpenCV) {
+            tflite::XnnOptions xo;
+            xo.threads = options.threads > 0 ? options.threads : defaultThreads();
+            try {
+                impl->xnn = tflite::XnnModel::build(reader, options.skipOutputs, xo);
+                impl->inputs = impl->xnn->inputs();
+                impl->outputs = impl->xnn->outputs();
+                impl->info.backend = "xnnpack";
+                impl->info.threads = xo.threads;
+                impl->info.layerCounts["xnnpack nodes"] = static_cast<int>(impl->xnn->nodeCount());
+            } catch (const tflite::XnnUnsupported& e) {
+                if (backend == DnnBackend::Xnnpack)
+                    return makeError(nameForErrors + ": cannot run on XNNPACK: " + e.what());
+                note = e.what();
+            } catch (const tflite::ImportError& e) {
+                // Malformed: the OpenCV importer below reports it in its own words.
+                if (backend == DnnBackend::Xnnpack) return makeError(nameForErrors + ": " + e.what());
+                note = e.what();
+            }
         }
+        if (!impl->xnn) {
+            tflite::ImportResult r = tflite::importModel(reader, options.skipOutputs);
+            impl->net = r.net;
+            impl->inputs = r.inputs;
+            impl->outputs = r.outputs;
+            impl->info.backend = "opencv";
+            impl->info.backendNote = note;
+            impl->info.threads = cv::getNumThreads();
+            impl->info.layerCounts = r.layerCounts;
+            for (auto& t : r.outputs) impl->outNames.push_back(t.layerName);
+        }
+        for (auto& t : impl->inputs) impl->info.inputs.push_back({t.name, t.shape});
+        for (auto& t : impl->outputs) impl->info.outputs.push_back({t.name, t.shape});
         return DnnModel(std::move(impl));
     } catch (const cv::Exception& e) {
         return makeError(nameForErrors + ": OpenCV rejected the imported net: " + e.what());
@@ -231,6 +339,8 @@ Expected<DnnModel> DnnModel::loadOnnx(const std::filesystem::path& path) {
         impl->name = name;
         impl->tflite = false;
         impl->info.format = "onnx";
+        impl->info.backend = "opencv";
+        impl->info.threads = cv::getNumThreads();
         for (auto& v : io.inputs) {
             impl->info.inputs.push_back({v.name, v.shape});
             impl->inputs.push_back({v.name, v.shape, false, {}});
@@ -274,6 +384,17 @@ Expected<std::vector<cv::Mat>> DnnModel::runInputs(const std::vector<cv::Mat>& i
         return makeError(d.name + ": the model has " + std::to_string(d.inputs.size()) +
                          " input(s), got " + std::to_string(in.size()));
     try {
+        if (d.xnn) {
+            for (size_t i = 0; i < in.size(); ++i) {
+                Status ok = d.fillXnnInput(in[i], i);
+                if (!ok) return makeError(ok.message());
+            }
+            d.xnn->run();
+            std::vector<cv::Mat> outs;
+            outs.reserve(d.outputs.size());
+            for (size_t i = 0; i < d.outputs.size(); ++i) outs.push_back(d.xnnOutput(i));
+            return outs;
+        }
         for (size_t i = 0; i < in.size(); ++i) {
             auto blob = d.prepareInput(in[i], i);
             if (!blob) return blob.error();

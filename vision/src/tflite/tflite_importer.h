@@ -28,7 +28,4 @@ struct ImportResult {
 // in skipOutputs are not built, nor any operator that only feeds them.
 ImportResult importModel(const ModelReader& model, const std::vector<int>& skipOutputs = {});
 
-// Decodes IEEE half floats.
-float halfToFloat(uint16_t h);
-
 }  // namespace ptcoach::vision::tflite

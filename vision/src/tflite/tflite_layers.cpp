@@ -1,7 +1,5 @@
 #include "tflite/tflite_layers.h"
 
-#include "tflite/tflite_conv.h"
-
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -332,7 +330,6 @@ void registerCustomLayers() {
         cv::dnn::LayerFactory::registerLayer(kResizeBilinearType, ResizeBilinearLayer::create);
         cv::dnn::LayerFactory::registerLayer(kResizeNearestType, ResizeNearestLayer::create);
         cv::dnn::LayerFactory::registerLayer(kBroadcastBinaryType, BroadcastBinaryLayer::create);
-        registerFastConv();
     });
 }
 

@@ -15,6 +15,7 @@
 
 #include "ptcoach/core/expected.h"
 #include "ptcoach/vision/pose_topology.h"
+#include "ptcoach/vision/tflite_model.h"
 
 namespace ptcoach::vision {
 
@@ -28,7 +29,8 @@ struct PoseEstimatorOptions {
     bool smoothing = true;                // One Euro smoothing of landmarks in video
     float minDetectionConfidence = 0.5f;
     float minTrackingConfidence = 0.5f;   // pose-presence threshold
-    int threads = 0;                      // OpenCV threads; 0 keeps OpenCV's default
+    int threads = 0;                      // inference threads; 0: the backend's default
+    DnnBackend backend = DnnBackend::Auto;  // XNNPACK, or OpenCV (the portable fallback)
 };
 
 struct Landmark {
@@ -75,6 +77,8 @@ public:
 
     const PoseEstimatorOptions& options() const;
     std::string modelName() const;  // "full", or the model file's name
+    // How the models run, e.g. "detector xnnpack, landmarks xnnpack, 2 threads".
+    std::string backendSummary() const;
 
 private:
     struct Impl;

@@ -1,12 +1,14 @@
 #pragma once
-// A neural network model (TFLite or ONNX) turned into a cv::dnn::Net, ready to run.
+// A neural network model (TFLite or ONNX), ready to run.
 //
 // TFLite: OpenCV 4.6 cannot read .tflite files, so the importer parses the flatbuffer itself
-// (bounds-checked) and rebuilds the graph with OpenCV's layers. Float32 models with float32,
-// float16 (DEQUANTIZE) or sparse (DENSIFY) constant weights are supported. Inside the net, 4D
-// tensors are NCHW (so net().setInput() takes a blobFromImage-style NCHW blob); run() takes the
-// model's NHWC input and returns every output in the TFLite output's layout and shape (NHWC for
-// 4D outputs).
+// (bounds-checked). Float32 models with float32, float16 (DEQUANTIZE) or sparse (DENSIFY)
+// constant weights are supported. Two backends run it:
+// - XNNPACK (the default): the whole model as one XNNPACK subgraph, NHWC as in TFLite;
+// - OpenCV: the graph rebuilt with cv::dnn's layers (4D tensors NCHW inside the net), the
+//   portable fallback for models with an operator this XNNPACK lacks.
+// Either way run() takes the model's NHWC input and returns every output in the TFLite output's
+// layout and shape (NHWC for 4D outputs).
 //
 // ONNX: read with cv::dnn::readNetFromONNX; run() passes inputs and outputs in the ONNX model's
 // own layout.
@@ -21,7 +23,6 @@
 #include <vector>
 
 #include <opencv2/core.hpp>
-#include <opencv2/dnn.hpp>
 
 #include "ptcoach/core/expected.h"
 
@@ -34,11 +35,22 @@ struct TensorInfo {
 
 struct ModelInfo {
     std::string format;  // "tflite" or "onnx"
+    std::string backend;      // "xnnpack" or "opencv"
+    std::string backendNote;  // why a TFLite model is not on XNNPACK (empty when it is)
+    int threads = 1;          // worker threads the backend uses
     std::vector<TensorInfo> inputs, outputs;
     // TFLite: builtin operator name -> count, e.g. {"CONV_2D": 58, ...}. ONNX: empty.
     std::map<std::string, int> opCounts;
-    // cv::dnn layer type -> count of the layers built (TFLite) or read (ONNX).
+    // cv::dnn layer type -> count of the layers built (TFLite on OpenCV) or read (ONNX); for
+    // XNNPACK {"xnnpack nodes": n}.
     std::map<std::string, int> layerCounts;
+};
+
+enum class DnnBackend {
+    Auto,     // XNNPACK when it runs the whole model, else OpenCV; PTCOACH_DNN_BACKEND=opencv or
+              // =xnnpack in the environment picks one
+    Xnnpack,  // XNNPACK or an error saying why not
+    OpenCV,   // cv::dnn
 };
 
 struct LoadOptions {
@@ -46,6 +58,11 @@ struct LoadOptions {
     // left out of the net, and info().outputs and run() then hold only the other outputs, in
     // model order. (E.g. BlazePose's segmentation mask when no mask is wanted.)
     std::vector<int> skipOutputs;
+    DnnBackend backend = DnnBackend::Auto;  // TFLite only; ONNX always runs on OpenCV
+    // Threads of the XNNPACK backend (one pool per thread count, shared by the process's models);
+    // 0: half the cores, at most 4 (so 1 on a 2-core machine, where more stalls under load).
+    // The OpenCV backend uses OpenCV's process-wide pool (cv::setNumThreads).
+    int threads = 0;
 };
 
 class DnnModel {
@@ -80,15 +97,6 @@ public:
     Expected<std::vector<cv::Mat>> run(const cv::Mat& input);
     // Same, one Mat per model input (in model input order) for models with several inputs.
     Expected<std::vector<cv::Mat>> runInputs(const std::vector<cv::Mat>& inputs);
-
-    // cv::setNumThreads(n): OpenCV's thread pool is process-wide.
-    void setNumThreads(int n);
-
-    // The underlying net (for TFLite: NCHW input blob, outputs as OpenCV computes them; see
-    // netOutputNames()).
-    cv::dnn::Net& net();
-    // Layer names whose outputs are the model outputs, in model output order.
-    const std::vector<std::string>& netOutputNames() const;
 
 private:
     struct Impl;
