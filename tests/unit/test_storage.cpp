@@ -230,3 +230,32 @@ TEST_CASE("the schema's constraints and defaults hold on every backend", "[stora
     REQUIRE(db->exec("DELETE FROM profiles WHERE id = 1").ok());
     CHECK(queryInt(*db, "SELECT count(*) FROM episodes") == 0);
 }
+
+// The header's user_version (4 bytes, big-endian, at offset 60) is the schema version. A flipped
+// bit makes it negative; migrating from there used to index the migration list out of bounds.
+TEST_CASE("a negative schema version is reported as a corrupt database and left untouched", "[storage][sqlite]") {
+    auto dir = ptcoach::test::scratchDir("storage_negative_version");
+    for (std::int32_t version : {-1, -1000, -2147483645, INT32_MIN}) {
+        auto file = dir / ("v" + std::to_string(version) + ".db");
+        {
+            auto db = Database::open(file);
+            REQUIRE(db.ok());
+            REQUIRE((*db)->setSetting("kept", "yes").ok());
+        }
+        {
+            std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+            auto u = static_cast<std::uint32_t>(version);
+            const char bytes[4] = {char(u >> 24), char(u >> 16), char(u >> 8), char(u)};
+            f.seekp(60);
+            f.write(bytes, 4);
+        }
+        std::string before = slurp(file);
+        auto db = Database::open(file);
+        INFO("user_version " << version);
+        REQUIRE_FALSE(db.ok());
+        CHECK_THAT(db.error().message, Catch::Contains(file.string()) && Catch::Contains("corrupt") &&
+                                           Catch::Contains(std::to_string(version)) &&
+                                           Catch::Contains("left untouched"));
+        CHECK(slurp(file) == before);
+    }
+}

@@ -206,7 +206,10 @@ std::string Statement::text(int c) const { return m_impl->text(c); }
 
 int Database::latestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
-const char* Database::migrationText(int index) { return kMigrations[index]; }
+const char* Database::migrationText(int index) {
+    if (index < 0 || index >= latestSchemaVersion()) return "";
+    return kMigrations[index];
+}
 
 Database::~Database() = default;
 
@@ -220,6 +223,17 @@ Expected<std::unique_ptr<Database>> Database::connect(const std::string& connect
     if (startsWith("sqlite:")) return openSqlite(connection.substr(7));
     if (connection.empty()) return makeError("empty database connection setting");
     return openSqlite(connection);
+}
+
+Status Database::checkSchemaVersion(int version) {
+    if (version < 0)
+        return makeError("is corrupt (its schema version is " + std::to_string(version) +
+                         ", below 0); it was left untouched");
+    if (version > latestSchemaVersion())
+        return makeError("was written by a newer PT Coach (schema version " + std::to_string(version) +
+                         ", this build knows up to " + std::to_string(latestSchemaVersion()) +
+                         "); it was left untouched");
+    return {};
 }
 
 int Database::schemaVersion() const {
@@ -259,10 +273,7 @@ Status Database::migrate() {
     Status s = transaction([&]() -> Status {
         auto from = readSchemaVersion();
         if (!from) return makeError(from.error().message);
-        if (*from > latestSchemaVersion())
-            return makeError("it was written by a newer PT Coach (schema version " + std::to_string(*from) +
-                             ", this build knows up to " + std::to_string(latestSchemaVersion()) +
-                             "); it was left untouched");
+        if (Status known = checkSchemaVersion(*from); !known) return known;
         for (int v = *from; v < latestSchemaVersion(); ++v) {
             if (Status e = exec(migrationSql(v)); !e)
                 return makeError("migration to schema version " + std::to_string(v + 1) + " failed: " + e.message());

@@ -96,10 +96,7 @@ public:
     Status check() {
         auto version = readSchemaVersion();
         if (!version) return makeError(version.error().message);
-        if (*version > latestSchemaVersion())
-            return makeError("was written by a newer PT Coach (schema version " + std::to_string(*version) +
-                             ", this build knows up to " + std::to_string(latestSchemaVersion()) +
-                             "); it was left untouched");
+        if (Status known = checkSchemaVersion(*version); !known) return known;
         Statement st = prepare("PRAGMA quick_check");
         std::string result = st.ok() ? "" : st.prepareError();
         if (st.ok()) result = st.step() == Statement::Step::Row ? st.text(0) : st.error();

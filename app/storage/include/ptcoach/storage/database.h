@@ -158,8 +158,11 @@ protected:
     virtual void unlockAfterMigration() {}
     Status migrate();
 
-    // The migrations as written (SQLite dialect).
+    // The migrations as written (SQLite dialect); empty outside 0 .. latestSchemaVersion() - 1.
     static const char* migrationText(int index);
+    // A version below 0 (a corrupt header) or above latestSchemaVersion() (a newer PT Coach) is
+    // an error that ends "it was left untouched"; messages follow "database <file> ".
+    static Status checkSchemaVersion(int version);
 
     std::filesystem::path m_path;
     int m_depth = 0;
