@@ -169,3 +169,17 @@ TEST_CASE("ptcoach-analyze reports bad arguments and malformed input clearly") {
               (dir / "o.json").string() + "' 2> '" + err.string() + "'") == 1);
     CHECK_THAT(slurp(err), Catch::Contains("missing.csv: no such file"));
 }
+
+// It used to end in "terminate called ... out_of_range.406" (exit 134).
+TEST_CASE("ptcoach-analyze: a pose JSON with a number outside a double's range is an error, not an abort") {
+    auto dir = ptcoach::test::scratchDir("e2e_analyze_number_range");
+    auto err = dir / "err.txt";
+    {
+        std::ofstream js(dir / "huge.json");
+        js << "{\"frames\": [{\"t_ms\": 0, \"person\": false}, {\"t_ms\": 1e309, \"person\": false}]}";
+    }
+    CHECK(run(tool() + " --exercise squat --input '" + (dir / "huge.json").string() + "' --json '" +
+              (dir / "o.json").string() + "' 2> '" + err.string() + "'") == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("huge.json:1:") && Catch::Contains("at $.frames[1].t_ms") &&
+                               Catch::Contains("outside the range a double can hold"));
+}
