@@ -184,7 +184,9 @@ public:
             bool innermost = i + 1 == m_path.size();
             if (level.array) {
                 long index = innermost ? level.started : level.started - 1;
-                p += "[" + std::to_string(std::max(index, 0L)) + "]";
+                p += '[';
+                p += std::to_string(std::max(index, 0L));
+                p += ']';
             } else if (level.haveKey) {
                 p += "." + level.key;
             }
