@@ -46,6 +46,7 @@ std::string appUsage() {
            "  --idle-timeout S      sign a patient out after S seconds without input (kiosk default 120)\n"
            "  --away-timeout S      sign a patient out after S seconds out of the camera's view (default 60)\n"
            "  --script FILE         drive the app from a script of clicks and keys (end-to-end tests)\n"
+           "  --stats FILE          append memory use and frame times to FILE every minute (soak runs)\n"
            "  --help                show this help\n";
 }
 
@@ -156,6 +157,10 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             auto v = value("FILE");
             if (!v || v->empty()) return missing(a, "a script file");
             o.script = *v;
+        } else if (a == "--stats") {
+            auto v = value("FILE");
+            if (!v || v->empty()) return missing(a, "a file for the figures");
+            o.statsFile = *v;
         } else if (a == "--idle-timeout" || a == "--away-timeout") {
             auto v = value("S");
             if (!v) return missing(a, "seconds");

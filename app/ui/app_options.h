@@ -37,6 +37,7 @@ struct AppOptions {
     std::optional<std::filesystem::path> script;     // --script FILE: scripted input (end-to-end tests)
     std::optional<int> idleTimeoutS;   // --idle-timeout S: sign out after S seconds without input
     std::optional<int> awayTimeoutS;   // --away-timeout S: sign out after S seconds out of the camera's view
+    std::optional<std::filesystem::path> statsFile;  // --stats FILE: memory and frame times every minute (soak runs)
 };
 
 // The screens --screen accepts.

@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app_options.h"
+#include "frame_stats.h"
 #include "patient_import.h"
 #include "ptcoach/core/paths.h"
 #include "ui_state.h"
@@ -204,6 +205,7 @@ int main(int argc, char** argv) {
     int framesRendered = 0;
     Uint32 waitStart = SDL_GetTicks();
     bool running = true;
+    FrameStats stats(st.options.statsFile);  // --stats: memory and frame times every minute
     while (running) {
         SDL_Event ev;
         while (SDL_PollEvent(&ev)) {
@@ -289,6 +291,7 @@ int main(int argc, char** argv) {
             }
         }
         SDL_GL_SwapWindow(window);
+        stats.frame(st);
 
         while (!st.commands.empty()) {
             Command c = st.commands.front();
