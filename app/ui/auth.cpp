@@ -1,6 +1,7 @@
 // Sign-in, sign-out and the kiosk's rules (see auth.h).
 #include "auth.h"
 
+#include <iostream>
 #include <algorithm>
 #include <cstdio>
 
@@ -22,11 +23,14 @@ constexpr int kAwayS = 60;         // out of the camera's view this long during 
 // database, else the default. Read once at sign-in, not every frame.
 int limitS(const UiState& st, const std::optional<int>& flag, const char* setting, int fallback) {
     if (flag) return *flag;
-    if (st.db)
-        if (auto v = st.db->setting(setting)) {
-            int n = std::atoi(v->c_str());
+    if (st.db) {
+        auto v = st.db->setting(setting);
+        if (!v) std::cerr << "ptcoach: " << v.error().message << "; using " << fallback << " s\n";
+        else if (*v) {
+            int n = std::atoi((*v)->c_str());
             if (n >= 10 && n <= 86400) return n;
         }
+    }
     return fallback;
 }
 

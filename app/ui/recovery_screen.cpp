@@ -121,7 +121,9 @@ void refresh(UiState& st, RecoveryStore& store, TimePoint now) {
     auto water = store.hydrationBetween(r.profileId, today, recovery::addLocalDays(today, 1));
     if (!water) return fail(water.error().message);
     r.waterTodayMl = *water;
-    r.plannedPerWeek = recovery::plannedSessionsPerWeek(store.database(), r.profileId);
+    auto planned = recovery::plannedSessionsPerWeek(store.database(), r.profileId);
+    if (!planned) return fail(planned.error().message);
+    r.plannedPerWeek = *planned;
     auto prog = recovery::buildProgress(store, r.profileId, now);
     if (!prog) return fail(prog.error().message);
     r.progress = *prog;

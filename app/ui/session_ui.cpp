@@ -146,7 +146,8 @@ void applyCommandLine(UiState& st) {
         su.practiceId = st.options.exercise;
     } else if (st.db) {
         if (!useAssignment(st))
-            if (auto last = st.db->setting(programSettingKey(st))) su.programId = *last;
+            if (auto last = st.db->setting(programSettingKey(st)); !last) su.planError = last.error().message;
+            else if (*last) su.programId = **last;
     }
 }
 
@@ -295,7 +296,9 @@ void saveSummary(UiState& st) {
     }
     su.saved = true;
     su.savedId = *id;
-    if (!sum.programId.empty()) st.db->setSetting(programSettingKey(st), sum.programId);
+    if (!sum.programId.empty())
+        if (Status s = st.db->setSetting(programSettingKey(st), sum.programId); !s)
+            su.saveError = "The session is saved, but the program could not be kept for next time: " + s.message();
     loadHistory(st);
 }
 
@@ -346,7 +349,11 @@ void applyActions(UiState& st) {
             case SessionAction::ToggleMute:
                 su.muted = !su.muted;
                 if (su.audio) su.audio->setMuted(su.muted);
-                if (st.db) st.db->setSetting("audio.muted", su.muted ? "1" : "0");
+                if (st.db)
+                    if (Status s = st.db->setSetting("audio.muted", su.muted ? "1" : "0"); !s) {
+                        std::cerr << "ptcoach: " << s.message() << "\n";
+                        su.formError = "Sound on or off could not be kept for next time: " + s.message();
+                    }
                 break;
             case SessionAction::WithoutCamera: if (s) s->continueWithoutCamera(now); break;
             case SessionAction::Again: resetSession(su); break;
@@ -364,7 +371,9 @@ void applyActions(UiState& st) {
                 } else {
                     su.programId = v;
                     su.practiceId.clear();
-                    if (st.db) st.db->setSetting(programSettingKey(st), v);
+                    if (st.db)
+                        if (Status s = st.db->setSetting(programSettingKey(st), v); !s)
+                            su.formError = "This program could not be kept for next time: " + s.message();
                 }
                 st.go(Screen::Session);
                 break;
@@ -395,7 +404,9 @@ void updateSession(UiState& st) {
     SessionUi& su = st.session;
     if (!su.audio) {
         su.audio = std::make_unique<Audio>();
-        su.muted = st.options.mute || (st.db && st.db->setting("audio.muted").value_or("0") == "1");
+        auto muted = st.db ? st.db->setting("audio.muted") : std::optional<std::string>();
+        if (!muted) std::cerr << "ptcoach: " << muted.error().message << "\n";
+        su.muted = st.options.mute || (muted && muted->value_or("0") == "1");
         su.audio->setMuted(su.muted);
     }
     ensureLibrary(su);
