@@ -183,3 +183,11 @@ TEST_CASE("ptcoach-analyze: a pose JSON with a number outside a double's range i
     CHECK_THAT(slurp(err), Catch::Contains("huge.json:1:") && Catch::Contains("at $.frames[1].t_ms") &&
                                Catch::Contains("outside the range a double can hold"));
 }
+
+TEST_CASE("ptcoach-analyze --exercise ../../x is refused as not an exercise id") {
+    auto dir = ptcoach::test::scratchDir("e2e_analyze_bad_id");
+    auto err = dir / "err.txt";
+    CHECK(run(tool() + " --exercise ../../etc/passwd --input '" + (dir / "none.csv").string() + "' --json '" +
+              (dir / "o.json").string() + "' 2> '" + err.string() + "'") == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("'../../etc/passwd' is not an exercise id"));
+}

@@ -177,7 +177,7 @@ TEST_CASE("version 2 adds notes, a side choice and a progression; version 1 file
     CHECK_THAT(parseError(j), Contains("$.notes: too long: 2001 characters, at most 2000"));
     j = progressive();
     j["sessions"][0]["exercises"][0]["notes"] = std::string("bell\x07");
-    CHECK_THAT(parseError(j), Contains("$.sessions[0].exercises[0].notes: has a control character"));
+    CHECK_THAT(parseError(j), Contains("$.sessions[0].exercises[0].notes: holds the control character"));
 }
 
 TEST_CASE("progression rows are checked: weeks from 2, increasing, never below the program's dose", "[program]") {

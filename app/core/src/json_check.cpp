@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -46,7 +47,20 @@ std::string JsonCheck::str(const nlohmann::json& obj, const std::string& path, c
         return fallback;
     }
     std::string s = it->get<std::string>();
-    if (required && s.empty()) problem(join(path, key), "must not be empty");
+    // A NUL or another control character (but tab and line breaks) is never meant in a data file,
+    // and a NUL cuts the text short wherever it is used as a C string.
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char ch = static_cast<unsigned char>(s[i]);
+        if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
+            char code[8];
+            std::snprintf(code, sizeof code, "U+%04X", ch);
+            problem(join(path, key), std::string("holds the control character ") + code + " at character " +
+                                         std::to_string(i + 1));
+            return fallback;
+        }
+    }
+    if (required && s.find_first_not_of(" \t\r\n") == std::string::npos)
+        problem(join(path, key), s.empty() ? "must not be empty" : "must not be blank");
     return s;
 }
 
