@@ -301,6 +301,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    exitCode = scriptExitCode(st, exitCode);  // --script: closed before its end is a failure
     releaseCamera(st);
     st.session.audio.reset();  // closes the audio device before SDL shuts down
     releaseRecovery(st);
