@@ -133,7 +133,7 @@ wait-exit 5
     std::string wrongLog = slurp(dir / "wrong_twice.log");
     INFO(wrongLog);
     CHECK(rc == 5);
-    CHECK_THAT(wrongLog, Catch::Contains("wrong_twice.script:13: wait-exit : the app is still running"));
+    CHECK_THAT(wrongLog, Catch::Contains("wrong_twice.script:12: wait-exit 5: the app is still running"));
 }
 
 TEST_CASE("kiosk: a script that does not end with quit is refused; the app closing before the script's end fails "

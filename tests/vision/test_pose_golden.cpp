@@ -170,9 +170,10 @@ TEST_CASE("a wrong pixel format or an empty picture is an error, not 'no person'
 // ship; so tracking (the landmark model on the region found from the previous frame, then One
 // Euro smoothing) is compared frame by frame with our static-image results, which match
 // MediaPipe's within 0.001 of the image size (the tests above), on the real curl video.
-// Tolerances: tracking without smoothing differs from the detector's region only in where the
-// crop sits, so a mean of 0.01 of the image size over the clip; smoothing adds the filter's lag
-// during fast moves, so a mean of 0.02, and no frame's mean over 0.08.
+// Tolerances (measured: mean 0.0036 of the image size unsmoothed, 0.0037 smoothed, worst frame
+// 0.037, detector on 1 of 214 frames): tracking differs from the detector's region only in where
+// the crop sits, and smoothing adds the filter's lag during fast moves; a mean of at most 0.006
+// for both over the clip, and no frame's mean over 0.05.
 TEST_CASE("tracked and smoothed video follows the static-image landmarks frame by frame") {
     auto video = ptcoach::test::sharedDir() / "data" / "videos" / "standing_curl_side.mp4";
     if (!fs::exists(video)) PTCOACH_SKIP("shared data absent: " << video);
@@ -233,7 +234,7 @@ TEST_CASE("tracked and smoothed video follows the static-image landmarks frame b
     CHECK(bothPeople >= 200);
     CHECK(lostByTracking <= 2);
     CHECK(detectorRuns <= 5);  // tracking, not detection on every frame
-    CHECK(rawAll.mean() <= 0.01);
-    CHECK(smoothAll.mean() <= 0.02);
-    CHECK(worstSmooth <= 0.08);
+    CHECK(rawAll.mean() <= 0.006);
+    CHECK(smoothAll.mean() <= 0.006);
+    CHECK(worstSmooth <= 0.05);
 }

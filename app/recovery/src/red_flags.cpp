@@ -37,8 +37,8 @@ std::vector<RedFlagQuestion> questionsFor(ScreenKind kind) {
 
 Status validateAnswers(ScreenKind kind, const Answers& answers) {
     auto qs = questionsFor(kind);
-    for (const auto& [id, v] : answers) {
-        (void)v;
+    for (const auto& answer : answers) {
+        const auto& id = answer.first;  // (a structured binding cannot be captured by clang 14)
         if (std::none_of(qs.begin(), qs.end(), [&](const RedFlagQuestion& q) { return id == q.id; }))
             return makeError("red-flag answer '" + id + "' is not a question of the " + screenKindName(kind) + " screen");
     }
