@@ -15,6 +15,7 @@ PACKAGES=(
   libcairo2-dev poppler-utils
   espeak-ng libespeak-ng-dev
   libsodium-dev libpq-dev postgresql
+  clang libclang-rt-14-dev llvm-14
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
