@@ -12,6 +12,7 @@
 #include "ptcoach/analysis/exercise.h"
 #include "ptcoach/analysis/landmark_io.h"
 #include "ptcoach/core/json_check.h"
+#include "ptcoach/core/paths.h"
 #include "ptcoach/engine/exchange.h"
 #include "ptcoach/engine/program.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 const std::vector<ptcoach::analysis::ExerciseDefinition>& exercises() {
     static const auto lib = [] {
-        auto l = ptcoach::analysis::loadAllExercises(ptcoach::programsDir() / "exercises");
+        auto l = ptcoach::analysis::loadAllExercises(ptcoach::programsDir());
         if (!l) {
             std::fprintf(stderr, "fuzz: cannot load the exercise library: %s\n", l.error().message.c_str());
             std::abort();
