@@ -16,6 +16,7 @@ PACKAGES=(
   espeak-ng libespeak-ng-dev
   libsodium-dev libpq-dev postgresql
   libxnnpack-dev libpthreadpool-dev
+  clang libclang-rt-14-dev llvm-14
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }

@@ -75,7 +75,9 @@ Expected<LandmarkSequence> poseFromVideo(const Args& a) {
         auto rr = (*src)->read(fr);
         if (rr == vision::ReadResult::End) break;
         if (rr == vision::ReadResult::Error) return makeError(a.input.string() + ": " + (*src)->lastError());
-        vision::PoseResult r = a.staticMode ? (*est)->detectImage(fr.image) : (*est)->detectForVideo(fr.image, fr.tMs);
+        auto pose = a.staticMode ? (*est)->detectImage(fr.image) : (*est)->detectForVideo(fr.image, fr.tMs);
+        if (!pose) return makeError(a.input.string() + ": frame at " + std::to_string(fr.tMs) + " ms: " + pose.error().message);
+        const vision::PoseResult& r = *pose;
         LandmarkFrame f;
         f.tMs = fr.tMs;
         f.person = r.person;

@@ -140,8 +140,10 @@ int runBench(PoseEstimator& est, const std::vector<Frame>& frames, int n, bool s
         int detRuns = 0, people = 0;
         est.reset();
         // Warm-up: the first runs allocate.
-        for (int i = 0; i < 3; ++i)
-            tracked ? est.detectForVideo(frames[0].image, -1000 + i) : est.detectImage(frames[0].image);
+        for (int i = 0; i < 3; ++i) {
+            auto warm = tracked ? est.detectForVideo(frames[0].image, -1000 + i) : est.detectImage(frames[0].image);
+            if (!warm) return std::optional<std::string>(warm.error().message);
+        }
         est.reset();
         auto t0 = std::chrono::steady_clock::now();
         const double cpu0 = processCpuMs();
@@ -149,7 +151,9 @@ int runBench(PoseEstimator& est, const std::vector<Frame>& frames, int n, bool s
             const Frame& f = frames[i % frames.size()];
             // Looping a clip: keep timestamps rising.
             int64_t t = static_cast<int64_t>(i) * 100;
-            PoseResult r = tracked ? est.detectForVideo(f.image, t) : est.detectImage(f.image);
+            auto pose = tracked ? est.detectForVideo(f.image, t) : est.detectImage(f.image);
+            if (!pose) return std::optional<std::string>(f.source + ": " + pose.error().message);
+            const PoseResult& r = *pose;
             if (r.ranDetector) {
                 det.add(r.detectorMs);
                 ++detRuns;
@@ -170,9 +174,15 @@ int runBench(PoseEstimator& est, const std::vector<Frame>& frames, int n, bool s
                   << (n / secs) << " frames/s  (person in " << people << " of " << n << ")\n";
         std::cout << "  cpu        " << cpuPerFrame << " ms per frame, all threads  (load average " << loadAverage()
                   << " before)\n";
+        return std::optional<std::string>();
     };
-    if (!staticOnly) report("tracked video frames", true);
-    report("single images (detector every frame)", false);
+    for (auto failed : {staticOnly ? std::optional<std::string>() : report("tracked video frames", true),
+                        report("single images (detector every frame)", false)}) {
+        if (failed) {
+            std::cerr << "ptcoach-pose: " << *failed << "\n";
+            return 1;
+        }
+    }
     return 0;
 }
 
@@ -339,7 +349,12 @@ int main(int argc, char** argv) {
             return 1;
         }
         maybeResize(f, a.resize);
-        PoseResult pose = po.staticImages ? (*est)->detectImage(f.image) : (*est)->detectForVideo(f.image, f.tMs);
+        auto estimated = po.staticImages ? (*est)->detectImage(f.image) : (*est)->detectForVideo(f.image, f.tMs);
+        if (!estimated) {
+            std::cerr << "ptcoach-pose: " << f.source << ": " << estimated.error().message << "\n";
+            return 1;
+        }
+        const PoseResult& pose = *estimated;
         std::string source = so.kind == SourceKind::Video ? std::to_string(f.index) : f.source;
         out["frames"].push_back(frameJson(pose, source, f.tMs));
         people += pose.person;

@@ -1,9 +1,16 @@
 #include "app_options.h"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cstdlib>
+#include <iostream>
 
 #include "ptcoach/core/args.h"
+#include "ptcoach/core/ids.h"
 #include "ptcoach/core/paths.h"
 #include "ptcoach/storage/account_store.h"
 #include "ptcoach/storage/recovery_store.h"
@@ -40,13 +47,18 @@ std::string appUsage() {
            "  --list-programs       print the program ids, one per line, and exit\n"
            "  --list-sessions       print your saved sessions, newest first, and exit\n"
            "  --import FILE         take in an assignment or program file from your therapist, exit\n"
-           "  --profile NAME|CODE   the patient --list-sessions, --export-csv and --report are about\n"
+           "  --profile NAME|CODE   the patient --list-sessions, --export-csv, --report and --import are about\n"
+           "  --pin PIN             that patient's PIN, or on a clinic's database the therapist's (without it,\n"
+           "                        the PIN is asked for on the terminal; one on the command line can be seen\n"
+           "                        by other users of this computer)\n"
+           "  --therapist NAME      on a clinic's database: the therapist who signs in for those commands\n"
            "  --db CONNECTION       the database: a SQLite file (default DATA-DIR/ptcoach.db) or a PostgreSQL\n"
            "                        connection (postgresql://... or 'host=... dbname=...'); also $PTCOACH_DATABASE\n"
            "  --idle-timeout S      sign a patient out after S seconds without input (kiosk default 120)\n"
            "  --away-timeout S      sign a patient out after S seconds out of the camera's view (default 60)\n"
            "  --script FILE         drive the app from a script of clicks and keys (end-to-end tests)\n"
            "  --clock-offset S      run as if the clock were S seconds later (tests: what happens an hour later)\n"
+           "  --stats FILE          append memory use and frame times to FILE every minute (soak runs)\n"
            "  --help                show this help\n";
 }
 
@@ -120,8 +132,7 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
         } else if (a == "--program" || a == "--exercise") {
             auto v = value("ID");
             if (!v || v->empty()) return missing(a, a == "--program" ? "a program id" : "an exercise id");
-            if (v->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
-                return makeError(a + ": '" + *v + "' is not an id (lowercase letters, digits and _)");
+            if (!isValidId(*v)) return makeError(a + ": " + idProblem(*v, a == "--program" ? "a program id" : "an exercise id"));
             (a == "--program" ? o.program : o.exercise) = *v;
         } else if (a == "--list-programs") {
             o.listPrograms = true;
@@ -149,6 +160,14 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             auto v = value("NAME");
             if (!v || v->empty()) return missing(a, "a patient's name or sign-in code");
             o.profile = *v;
+        } else if (a == "--pin") {
+            auto v = value("PIN");
+            if (!v || v->empty()) return missing(a, "a PIN");
+            o.pin = *v;
+        } else if (a == "--therapist") {
+            auto v = value("NAME");
+            if (!v || v->empty()) return missing(a, "a therapist's name");
+            o.therapist = *v;
         } else if (a == "--db") {
             auto v = value("CONNECTION");
             if (!v || v->empty()) return missing(a, "a SQLite file or a PostgreSQL connection");
@@ -157,6 +176,10 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             auto v = value("FILE");
             if (!v || v->empty()) return missing(a, "a script file");
             o.script = *v;
+        } else if (a == "--stats") {
+            auto v = value("FILE");
+            if (!v || v->empty()) return missing(a, "a file for the figures");
+            o.statsFile = *v;
         } else if (a == "--idle-timeout" || a == "--away-timeout") {
             auto v = value("S");
             if (!v) return missing(a, "seconds");
@@ -180,23 +203,93 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
     return o;
 }
 
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// --pin, else the PIN typed on the terminal (not echoed); an error without a terminal.
+Expected<std::string> pinFor(const AppOptions& o, const std::string& who) {
+    if (o.pin) return *o.pin;
+    if (!isatty(STDIN_FILENO))
+        return makeError(who + " has a PIN: give it with --pin PIN (there is no terminal to ask on)");
+    std::cerr << "PIN for " << who << ": " << std::flush;
+    termios old{};
+    bool restore = tcgetattr(STDIN_FILENO, &old) == 0;
+    if (restore) {
+        termios quiet = old;
+        quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string pin;
+    std::getline(std::cin, pin);
+    if (restore) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+    return pin;
+}
+
+Status signInAs(storage::AccountStore& acc, const storage::Account& who, const AppOptions& o) {
+    auto pin = pinFor(o, who.name);
+    if (!pin) return pin.error();
+    auto r = acc.signIn(who.id, *pin, std::chrono::system_clock::now());
+    if (!r) return makeError(r.error().message);
+    if (r->outcome == storage::SignInOutcome::Ok || r->outcome == storage::SignInOutcome::NoPinSet) return {};
+    return makeError("sign-in of " + who.name + " refused: " + r->message);
+}
+
+}  // namespace
+
 Expected<storage::Id> headlessPatient(storage::Database& db, const AppOptions& options) {
     storage::AccountStore acc(db);
+    auto now = std::chrono::system_clock::now();
+    auto therapists = acc.accounts(storage::Role::Therapist);
+    if (!therapists) return makeError(therapists.error().message);
+    const bool clinic = !therapists->empty();
+    std::optional<storage::Account> therapist;
+    if (clinic) {
+        if (options.therapist.empty())
+            return makeError("this is a clinic's database: a therapist signs in for this with --therapist NAME "
+                             "(and --pin PIN, or the PIN typed when asked)");
+        for (const auto& t : *therapists)
+            if (lower(t.name) == lower(options.therapist)) therapist = t;
+        if (!therapist) return makeError("--therapist: no therapist is called '" + options.therapist + "'");
+        if (Status s = signInAs(acc, *therapist, options); !s) return makeError(s.message());
+    } else if (!options.therapist.empty()) {
+        return makeError("--therapist: this database has no therapists");
+    }
+
     auto patients = acc.accounts(storage::Role::Patient);
     if (!patients) return makeError(patients.error().message);
+    std::optional<storage::Account> patient;
     if (!options.profile.empty()) {
         for (const auto& p : *patients)
-            if (p.name == options.profile) return p.id;
-        auto byCode = acc.byCode(options.profile);
-        if (!byCode) return makeError(byCode.error().message);
-        if (*byCode && (*byCode)->role == storage::Role::Patient) return (*byCode)->id;
-        return makeError("--profile: no patient named or with the code '" + options.profile + "'");
+            if (p.name == options.profile) patient = p;
+        if (!patient) {
+            // A sign-in code: looked up with the same rate limit as at the kiosk.
+            auto byCode = acc.findByCode(options.profile, now);
+            if (!byCode) return makeError(byCode.error().message);
+            if (byCode->outcome == storage::SignInOutcome::LockedOut) return makeError("--profile: " + byCode->message);
+            if (byCode->account && byCode->account->role == storage::Role::Patient) patient = byCode->account;
+        }
+        if (!patient) return makeError("--profile: no patient named or with the code '" + options.profile + "'");
+    } else if (patients->size() == 1 && !clinic) {
+        patient = patients->front();
+    } else if (patients->empty() && !clinic) {
+        return storage::RecoveryStore(db).ensureDefaultProfile();
+    } else {
+        return makeError(std::string(clinic ? "a clinic's database holds many patients" : "there are several patients") +
+                         ": choose one with --profile NAME or CODE");
     }
-    if (patients->size() == 1) return patients->front().id;
-    if (patients->empty()) return storage::RecoveryStore(db).ensureDefaultProfile();
-    std::string names;
-    for (const auto& p : *patients) names += (names.empty() ? "" : ", ") + p.name;
-    return makeError("there are several patients (" + names + "): choose one with --profile NAME");
+    if (clinic) {
+        auto sees = acc.canView(therapist->id, patient->id);
+        if (!sees) return makeError(sees.error().message);
+        if (!*sees) return makeError("--profile: " + options.profile + " is not a patient of " + therapist->name);
+    } else if (patient->hasPin) {
+        if (Status s = signInAs(acc, *patient, options); !s) return makeError(s.message());
+    }
+    return patient->id;
 }
 
 Expected<std::unique_ptr<storage::Database>> openDatabase(const AppOptions& options) {

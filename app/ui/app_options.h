@@ -33,11 +33,14 @@ struct AppOptions {
     std::optional<std::filesystem::path> report;     // --report FILE.pdf: write the PDF report, no window
     std::optional<std::filesystem::path> importFile;  // --import FILE: take in a therapist's program, no window
     std::string profile;        // --profile NAME|CODE: the patient --list-sessions, --export-csv and --report use
+    std::optional<std::string> pin;  // --pin PIN: the PIN those commands need (else asked on a terminal)
+    std::string therapist;      // --therapist NAME: on a clinic's database, who signs in for them
     std::string database;       // --db CONNECTION (or $PTCOACH_DATABASE): PostgreSQL or a SQLite file
     std::optional<std::filesystem::path> script;     // --script FILE: scripted input (end-to-end tests)
     std::optional<int> idleTimeoutS;   // --idle-timeout S: sign out after S seconds without input
     std::optional<int> awayTimeoutS;   // --away-timeout S: sign out after S seconds out of the camera's view
     long long clockOffsetS = 0;        // --clock-offset S: run as if it were S seconds later (tests)
+    std::optional<std::filesystem::path> statsFile;  // --stats FILE: memory and frame times every minute (soak runs)
 };
 
 // The screens --screen accepts.
@@ -48,9 +51,13 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv);
 
 std::string appUsage();
 
-// The patient the headless commands (--list-sessions, --export-csv, --report) are about:
-// --profile (a patient's name or sign-in code), else the only patient (created on first use at
-// home); several patients and no --profile is an error that lists them.
+// The patient the headless commands (--list-sessions, --export-csv, --report, --import) are
+// about, once whoever runs them has signed in: --profile (a patient's name or sign-in code; codes
+// are rate-limited like PINs), else the only patient (created on first use at home); several
+// patients and no --profile is an error (that names nobody). A patient with a PIN needs it (--pin,
+// or typed when asked on a terminal; wrong PINs count towards the lock-out as at the kiosk). On a
+// clinic's database (one with a therapist) a therapist signs in instead (--therapist NAME and
+// their PIN), and only their own patients can be chosen.
 Expected<storage::Id> headlessPatient(storage::Database& db, const AppOptions& options);
 
 // The database the options name: --db / $PTCOACH_DATABASE, else DATA-DIR/ptcoach.db.

@@ -23,12 +23,14 @@ using SynthFn = espeak_ERROR (*)(const void*, size_t, unsigned int, espeak_POSIT
                                  unsigned int*, void*);
 using SetParameterFn = espeak_ERROR (*)(espeak_PARAMETER, int, int);
 using SetVoiceFn = espeak_ERROR (*)(const char*);
+using TerminateFn = espeak_ERROR (*)();
 struct EspeakApi {
     InitializeFn initialize = nullptr;
     SetCallbackFn setCallback = nullptr;
     SynthFn synth = nullptr;
     SetParameterFn setParameter = nullptr;
     SetVoiceFn setVoice = nullptr;
+    TerminateFn terminate = nullptr;
 };
 EspeakApi g_api;                      // used only on the audio thread after start()
 std::vector<short>* g_synthOut = nullptr;  // the buffer the synth callback fills (audio thread only)
@@ -83,6 +85,7 @@ void Audio::start() {
     g_api.synth = reinterpret_cast<SynthFn>(dlsym(m_espeak, "espeak_Synth"));
     g_api.setParameter = reinterpret_cast<SetParameterFn>(dlsym(m_espeak, "espeak_SetParameter"));
     g_api.setVoice = reinterpret_cast<SetVoiceFn>(dlsym(m_espeak, "espeak_SetVoiceByName"));
+    g_api.terminate = reinterpret_cast<TerminateFn>(dlsym(m_espeak, "espeak_Terminate"));
     if (!g_api.initialize || !g_api.setCallback || !g_api.synth || !g_api.setParameter || !g_api.setVoice) {
         m_status = "spoken cues off: this libespeak-ng lacks the functions PT Coach uses";
         return;
@@ -132,6 +135,9 @@ void Audio::run() {
         if (!m_muted) queueSamples(out.data(), out.size());
     }
     g_synthOut = nullptr;
+    // espeak-ng keeps a thread of its own until terminated: a later Audio's initialisation would
+    // otherwise re-create espeak's mutex under that thread (found by ThreadSanitizer).
+    if (g_api.terminate) g_api.terminate();
 #endif
 }
 

@@ -2,6 +2,7 @@
 #include "auth.h"
 #include "ptcoach/core/clock.h"
 
+#include <iostream>
 #include <algorithm>
 #include <cstdio>
 
@@ -23,11 +24,14 @@ constexpr int kAwayS = 60;         // out of the camera's view this long during 
 // database, else the default. Read once at sign-in, not every frame.
 int limitS(const UiState& st, const std::optional<int>& flag, const char* setting, int fallback) {
     if (flag) return *flag;
-    if (st.db)
-        if (auto v = st.db->setting(setting)) {
-            int n = std::atoi(v->c_str());
+    if (st.db) {
+        auto v = st.db->setting(setting);
+        if (!v) std::cerr << "ptcoach: " << v.error().message << "; using " << fallback << " s\n";
+        else if (*v) {
+            int n = std::atoi((*v)->c_str());
             if (n >= 10 && n <= 86400) return n;
         }
+    }
     return fallback;
 }
 
@@ -46,7 +50,9 @@ void loadAccounts(UiState& st) {
     a.namesShown = "full";
     if (st.options.kiosk) {
         auto v = st.db->setting("kiosk.names");
-        a.namesShown = v && (*v == "full" || *v == "codes") ? *v : "initial";
+        if (!v) a.error = "The kiosk's name setting could not be read: " + v.error().message;
+        std::string mode = v && *v ? **v : std::string();
+        a.namesShown = mode == "full" || mode == "codes" ? mode : "initial";
     }
 }
 

@@ -58,9 +58,14 @@ void updateCamera(UiState& state) {
                 else *loadError = e.error().message;
             }
             if (*estimator) {
-                cf.pose = (*estimator)->detectForVideo(cf.frame.image, cf.frame.tMs);
-                cf.hasPose = true;
-                sessionFrames->push(toLandmarkFrame(cf.pose, cf.frame.tMs, cf.frame.image.cols, cf.frame.image.rows));
+                auto pose = (*estimator)->detectForVideo(cf.frame.image, cf.frame.tMs);
+                if (pose) {
+                    cf.pose = *pose;
+                    cf.hasPose = true;
+                    sessionFrames->push(toLandmarkFrame(cf.pose, cf.frame.tMs, cf.frame.image.cols, cf.frame.image.rows));
+                } else {
+                    cf.processError = pose.error().message;  // shown, never taken for "nobody there"
+                }
             } else {
                 cf.processError = *loadError;
             }

@@ -16,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app_options.h"
+#include "frame_stats.h"
 #include "patient_import.h"
 #include "ptcoach/core/clock.h"
 #include "ptcoach/core/paths.h"
@@ -222,6 +223,7 @@ int main(int argc, char** argv) {
     int framesRendered = 0;
     Uint32 waitStart = SDL_GetTicks();
     bool running = true;
+    FrameStats stats(st.options.statsFile);  // --stats: memory and frame times every minute
     while (running) {
         SDL_Event ev;
         while (SDL_PollEvent(&ev)) {
@@ -321,6 +323,7 @@ int main(int argc, char** argv) {
             }
         }
         SDL_GL_SwapWindow(window);
+        stats.frame(st);
 
         while (!st.commands.empty()) {
             Command c = st.commands.front();
@@ -330,6 +333,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    exitCode = scriptExitCode(st, exitCode);  // --script: closed before its end is a failure
     releaseCamera(st);
     st.session.audio.reset();  // closes the audio device before SDL shuts down
     releaseRecovery(st);

@@ -1,7 +1,6 @@
 #include "patient_import.h"
 #include "ptcoach/core/clock.h"
 
-#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -14,24 +13,15 @@
 
 namespace ptcoach::ui {
 
-namespace {
-
-// The file's "format", without judging the rest (the readers do that, with their own errors).
-std::string formatOf(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) return {};
-    auto doc = nlohmann::json::parse(in, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("format") || !doc["format"].is_string()) return {};
-    return doc["format"].get<std::string>();
-}
-
-}  // namespace
-
 Expected<ImportPreview> previewImport(const std::filesystem::path& file,
                                       const std::vector<analysis::ExerciseDefinition>& exercises) {
     ImportPreview p;
-    if (formatOf(file) == "ptcoach-assignment") {
-        auto af = engine::readAssignmentFile(file, exercises);
+    // Read once: the size and the file's type are checked before anything is read.
+    auto doc = engine::readExchangeJson(file, "a program or assignment file");
+    if (!doc) return doc.error();
+    const auto format = doc->is_object() ? doc->find("format") : doc->end();
+    if (format != doc->end() && *format == engine::kAssignmentFormat) {
+        auto af = engine::parseAssignment(*doc, file.string(), exercises);
         if (!af) return makeError(af.error().message);
         p.assignment = true;
         p.programTitle = af->program.title;
@@ -41,7 +31,7 @@ Expected<ImportPreview> previewImport(const std::filesystem::path& file,
         p.startDate = af->startDate;
         return p;
     }
-    auto prog = engine::importProgramFile(file, exercises);
+    auto prog = engine::importProgramJson(*doc, file.string(), exercises);
     if (!prog) return makeError(prog.error().message);
     p.programTitle = prog->title;
     p.startDate = engine::dayText(engine::localDay(wallNow()));
@@ -59,8 +49,13 @@ Expected<std::string> importForPatient(storage::Database& db, storage::Id patien
     storage::Assignment a;
     a.patientId = patientId;
     std::string what;
-    if (formatOf(file) == "ptcoach-assignment") {
-        auto af = engine::readAssignmentFile(file, exercises);
+    // Read once: the size and the file's type are checked before anything is read (a FIFO or a
+    // huge file is an error, not a hang or the memory it would take).
+    auto doc = engine::readExchangeJson(file, "a program or assignment file");
+    if (!doc) return doc.error();
+    const auto format = doc->is_object() ? doc->find("format") : doc->end();
+    if (format != doc->end() && *format == engine::kAssignmentFormat) {
+        auto af = engine::parseAssignment(*doc, file.string(), exercises);
         if (!af) return makeError(af.error().message);
         a.programId = af->program.id;
         a.definition = engine::programToJson(af->program).dump();
@@ -69,7 +64,7 @@ Expected<std::string> importForPatient(storage::Database& db, storage::Id patien
         what = af->program.title + " from " + af->therapist + ", from " + af->startDate;
     } else {
         // A program file (or not a PT Coach file at all: the program reader says what is wrong).
-        auto p = engine::importProgramFile(file, exercises);
+        auto p = engine::importProgramJson(*doc, file.string(), exercises);
         if (!p) return makeError(p.error().message);
         a.programId = p->id;
         a.definition = engine::programToJson(*p).dump();

@@ -129,8 +129,10 @@ void refresh(UiState& st, RecoveryStore& store, TimePoint now) {
     if (!water) return fail(water.error().message);
     r.waterTodayMl = *water;
     libraryTitles(st);  // loads the library once
-    r.plannedPerWeek = recovery::plannedSessionsPerWeek(
-        store.database(), r.profileId, programDaysPerWeek(store.database(), r.profileId, st.session.library));
+    auto planned = recovery::plannedSessionsPerWeek(store.database(), r.profileId,
+                                                    programDaysPerWeek(store.database(), r.profileId, st.session.library));
+    if (!planned) return fail(planned.error().message);
+    r.plannedPerWeek = *planned;
     recovery::ProgressOptions po;
     po.titles = libraryTitles(st);
     po.plannedPerWeek = r.plannedPerWeek;

@@ -179,6 +179,8 @@ void drawCamera(UiState& st) {
         ImGui::TextWrapped("No picture from %s", src.c_str());
         ImGui::PopFont();
         ImGui::TextWrapped("%s", cam.worker->error().c_str());
+        recordText("No picture from " + src);
+        recordText(cam.worker->error());
         ImGui::PopStyleColor();
         ImGui::Spacing();
         ImGui::TextWrapped("Check that the camera is plugged in and not used by another program, or try another one:");
@@ -215,6 +217,7 @@ void drawCamera(UiState& st) {
     else status = "nobody in view";
     ImGui::Text("%s  |  %dx%d  |  t = %.1f s  |  %s", src.c_str(), cam.width, cam.height, cam.sourceTimeMs / 1000.0,
                 status.c_str());
+    recordText(status);
 }
 
 }  // namespace

@@ -580,7 +580,8 @@ void drawSummary(UiState& st, engine::Session& s) {
         ImGui::PushStyleColor(ImGuiCol_Text, kGreen);
         ImGui::Text("Saved to your history (session #%lld).", static_cast<long long>(su.savedId));
         ImGui::PopStyleColor();
-    } else if (!su.saveError.empty()) {
+    }
+    if (!su.saveError.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kRed);
         ImGui::TextWrapped("%s", su.saveError.c_str());
         ImGui::PopStyleColor();

@@ -163,8 +163,10 @@ void applyCommandLine(UiState& st) {
     } else if (!st.options.exercise.empty()) {
         su.practiceId = st.options.exercise;
     } else if (st.db) {
-        if (!useAssignment(st))
-            if (auto last = st.db->setting(programSettingKey(st))) su.programId = *last;
+        if (!useAssignment(st)) {
+            if (auto last = st.db->setting(programSettingKey(st)); !last) su.planError = last.error().message;
+            else if (*last) su.programId = **last;
+        }
     }
 }
 
@@ -339,7 +341,9 @@ void saveProgress(UiState& st, bool final) {
     su.today.loaded = false;  // Home shows it
     if (!final) return;
     su.saved = true;
-    if (!sum.programId.empty()) st.db->setSetting(programSettingKey(st), sum.programId);
+    if (!sum.programId.empty())
+        if (Status s = st.db->setSetting(programSettingKey(st), sum.programId); !s)
+            su.saveError = "The session is saved, but the program could not be kept for next time: " + s.message();
     loadHistory(st);
     requestRecoveryRefresh(st);  // the streak and adherence count it at once
 }
@@ -413,7 +417,11 @@ void applyActions(UiState& st) {
             case SessionAction::ToggleMute:
                 su.muted = !su.muted;
                 if (su.audio) su.audio->setMuted(su.muted);
-                if (st.db) st.db->setSetting("audio.muted", su.muted ? "1" : "0");
+                if (st.db)
+                    if (Status s = st.db->setSetting("audio.muted", su.muted ? "1" : "0"); !s) {
+                        std::cerr << "ptcoach: " << s.message() << "\n";
+                        su.checkInError = "Sound on or off could not be kept for next time: " + s.message();
+                    }
                 break;
             case SessionAction::WithoutCamera: if (s) s->continueWithoutCamera(now); break;
             case SessionAction::Again: resetSession(su); break;
@@ -440,7 +448,9 @@ void applyActions(UiState& st) {
                 } else {
                     su.programId = v;
                     su.practiceId.clear();
-                    if (st.db) st.db->setSetting(programSettingKey(st), v);
+                    if (st.db)
+                        if (Status s = st.db->setSetting(programSettingKey(st), v); !s)
+                            su.checkInError = "This program could not be kept for next time: " + s.message();
                 }
                 st.go(Screen::Session);
                 break;
@@ -556,7 +566,7 @@ int programDaysPerWeek(storage::Database& db, storage::Id patientId, const engin
     if (auto a = acc.currentAssignment(patientId); a && *a)
         if (auto days = recovery::trainingDaysOf((*a)->definition)) return *days;
     auto last = db.setting("session.program." + std::to_string(patientId));
-    const engine::ProgramDefinition* p = last ? library.program(*last) : nullptr;
+    const engine::ProgramDefinition* p = last && *last ? library.program(**last) : nullptr;
     if (!p) return 0;
     int n = 0;
     for (const auto& d : p->week) n += d != engine::kRestDay;
@@ -616,7 +626,9 @@ void updateSession(UiState& st) {
     SessionUi& su = st.session;
     if (!su.audio) {
         su.audio = std::make_unique<Audio>();
-        su.muted = st.options.mute || (st.db && st.db->setting("audio.muted").value_or("0") == "1");
+        auto muted = st.db ? st.db->setting("audio.muted") : std::optional<std::string>();
+        if (!muted) std::cerr << "ptcoach: " << muted.error().message << "\n";
+        su.muted = st.options.mute || (muted && muted->value_or("0") == "1");
         su.audio->setMuted(su.muted);
     }
     ensureLibrary(su);

@@ -714,7 +714,9 @@ void drawKioskSettings(UiState& st) {
     ImGui::Spacing();
     for (const Item& it : items) {
         int v = it.fallback;
-        if (auto s = st.db->setting(it.key)) v = std::clamp(std::atoi(s->c_str()), it.lo, it.hi);
+        auto s = st.db->setting(it.key);
+        if (!s) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", s.error().message.c_str());
+        else if (*s) v = std::clamp(std::atoi((*s)->c_str()), it.lo, it.hi);
         ImGui::PushID(it.key);
         ImGui::AlignTextToFramePadding();
         ImGui::Text("%s: %d min %02d s", it.label, v / 60, v % 60);
@@ -737,7 +739,12 @@ void drawKioskSettings(UiState& st) {
     ImGui::TextUnformatted("Names on the sign-in screen");
     ImGui::PopFont();
     ImGui::TextWrapped("What a kiosk's sign-in list shows to everyone in the room.");
-    std::string names = st.db->setting("kiosk.names").value_or("initial");
+    auto namesSetting = st.db->setting("kiosk.names");
+    if (!namesSetting) {
+        coloured(kRed, "The names setting could not be read: " + namesSetting.error().message);
+        return;
+    }
+    std::string names = namesSetting->value_or("initial");
     const std::pair<const char*, const char*> modes[] = {
         {"initial", "First name and initial (Ana S.)"}, {"full", "Full names"}, {"codes", "Sign-in codes only (no list)"}};
     for (const auto& [key, label] : modes) {
@@ -748,6 +755,27 @@ void drawKioskSettings(UiState& st) {
             }
         }
     }
+    // The fewest digits of a new PIN (a 4-digit PIN falls to an offline search of a copied
+    // database file in under an hour: see the README).
+    storage::AccountStore acc(*st.db);
+    auto digits = acc.minPinDigits();
+    if (!digits) {
+        ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", digits.error().message.c_str());
+        return;
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("New PINs need at least %d digits", *digits);
+    recordText("New PINs need at least " + std::to_string(*digits) + " digits");
+    ImGui::SameLine();
+    int next = *digits;
+    if (button(" - ##security.min_pin_digits")) next = std::max(4, *digits - 1);
+    ImGui::SameLine();
+    if (button(" + ##security.min_pin_digits")) next = std::min(8, *digits + 1);
+    if (next != *digits)
+        if (Status e = acc.setMinPinDigits(next); !e) {
+            t.notice = "Not saved: " + e.message();
+            t.noticeIsError = true;
+        }
 }
 
 }  // namespace

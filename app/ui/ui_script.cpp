@@ -26,7 +26,7 @@ std::string trim(std::string s) {
 
 const std::vector<std::string>& verbs() {
     static const std::vector<std::string> v = {"click", "type", "key", "wait-for", "wait-gone", "expect-text",
-                                               "expect-no-text", "sleep", "screenshot", "dump", "quit"};
+                                               "expect-no-text", "sleep", "screenshot", "dump", "wait-exit", "quit"};
     return v;
 }
 
@@ -99,7 +99,7 @@ Expected<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file) 
         s.arg = sp == std::string::npos ? "" : trim(line.substr(sp + 1));
         if (std::find(verbs().begin(), verbs().end(), s.verb) == verbs().end())
             return makeError(file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
-        bool needsArg = s.verb != "quit";
+        bool needsArg = s.verb != "quit" && s.verb != "wait-exit";
         if (needsArg && s.arg.empty())
             return makeError(file.string() + ":" + std::to_string(n) + ": '" + s.verb + "' needs an argument");
         if (s.verb == "sleep") {
@@ -107,6 +107,13 @@ Expected<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file) 
             s.seconds = std::strtod(s.arg.c_str(), &end);
             if (!end || *end || s.seconds < 0)
                 return makeError(file.string() + ":" + std::to_string(n) + ": sleep needs seconds, got '" + s.arg + "'");
+        }
+        if (s.verb == "wait-exit" && !s.arg.empty()) {
+            char* end = nullptr;
+            s.seconds = std::strtod(s.arg.c_str(), &end);
+            if (!end || *end || !(s.seconds > 0))
+                return makeError(file.string() + ":" + std::to_string(n) + ": wait-exit takes seconds, got '" + s.arg +
+                                 "'");
         }
         if (s.verb == "wait-for" || s.verb == "wait-gone") {
             // An optional trailing number of seconds.
@@ -125,6 +132,9 @@ Expected<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file) 
                              "' (Enter, Escape, Tab, Backspace, Space, A..Z, Ctrl+A..Ctrl+Z)");
         steps.push_back(std::move(s));
     }
+    if (steps.empty() || (steps.back().verb != "quit" && steps.back().verb != "wait-exit"))
+        return makeError(file.string() + ": the script must end with quit (or wait-exit): a script that runs out of "
+                                         "steps would pass whatever happened");
     return steps;
 }
 
@@ -142,6 +152,10 @@ void runScript(UiState& st) {
     // Several instant steps may run in one frame; steps that need frames return.
     for (int guard = 0; guard < 50 && !sc.finished; ++guard) {
         if (sc.pc >= sc.steps.size()) {
+            // loadScript refuses such scripts; never end a run as passed without its quit.
+            sc.failure = sc.file.string() + ": the script ran out of steps without quit";
+            std::cerr << "ptcoach: script failed: " << sc.failure << "\n";
+            sc.exitCode = 5;
             sc.finished = true;
             return;
         }
@@ -269,6 +283,12 @@ void runScript(UiState& st) {
             next();
             continue;
         }
+        if (s.verb == "wait-exit") {
+            // The app closes itself (scriptExitCode sees this step); until then, wait.
+            sc.stage = 1;
+            if (elapsed > s.seconds) fail(s, "the app is still running");
+            return;
+        }
         if (s.verb == "quit") {
             sc.finished = true;
             return;
@@ -277,5 +297,17 @@ void runScript(UiState& st) {
 }
 
 void endScriptFrame(UiState& st) { st.script.recorder.endFrame(); }
+
+int scriptExitCode(UiState& st, int appExitCode) {
+    UiScript& sc = st.script;
+    if (!sc.active) return appExitCode;
+    if (sc.finished) return sc.exitCode != 0 ? sc.exitCode : appExitCode;
+    if (sc.pc < sc.steps.size() && sc.steps[sc.pc].verb == "wait-exit") return appExitCode;
+    const ScriptStep* s = sc.pc < sc.steps.size() ? &sc.steps[sc.pc] : nullptr;
+    sc.failure = sc.file.string() + ":" + (s ? std::to_string(s->line) + ": " + s->verb + " " + s->arg + ": " : " ") +
+                 "the app closed before the script's end";
+    std::cerr << "ptcoach: script failed: " << sc.failure << "\n";
+    return 5;
+}
 
 }  // namespace ptcoach::ui

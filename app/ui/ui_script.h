@@ -15,9 +15,13 @@
 //   sleep SECONDS          do nothing (no input) for that long
 //   screenshot FILE.png    save the window
 //   dump FILE              write every label and text on screen, one per line
+//   wait-exit [S]          wait until the app closes itself (a kiosk's "leave"); fails if it is
+//                          still running after S seconds (default 15)
 //   quit                   end the app (exit code 0 unless a step failed)
-// Blank lines and lines starting with '#' are skipped. A step that fails ends the app with exit
-// code 5 and says which line failed and why.
+// Blank lines and lines starting with '#' are skipped. A script must end with quit or wait-exit
+// (else it is refused: a script that ran out of steps would pass whatever happened). A step that
+// fails ends the app with exit code 5 and says which line failed and why; so does the app closing
+// before the script reached its end, other than at wait-exit.
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -73,5 +77,8 @@ Expected<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file);
 void runScript(UiState& st);
 // After the frame is drawn: keeps this frame's labels for the next step.
 void endScriptFrame(UiState& st);
+// When the app's loop has ended: the exit code, given the app's own. A script that had not
+// reached its end (quit, or waiting at wait-exit) fails the run with exit code 5.
+int scriptExitCode(UiState& st, int appExitCode);
 
 }  // namespace ptcoach::ui

@@ -118,11 +118,33 @@ TEST_CASE("ptcoach-analyze: posture and lifting analyses, and the exercise list"
     for (const auto& c : p["checks"])
         if (c["code"] == "forward_head") forwardHeadNotJudged = c.value("not_judged", "") == "needs the side view";
     CHECK(forwardHeadNotJudged);
+    // The lifting check: what the person reads (the summary line, the cues and why a check was not
+    // judged), and that it agrees with the JSON.
+    auto said = dir / "lifting.txt";
     REQUIRE(run(tool() + " --exercise lifting --input '" + squatCsv().string() + "' --json '" + json.string() +
-                "' 2> /dev/null") == 0);
+                "' 2> '" + said.string() + "'") == 0);
     auto l = nlohmann::json::parse(slurp(json));
     CHECK(l["exercise"] == "lifting");
-    CHECK(l["lifts"].is_array());
+    REQUIRE(l["lifts"].is_array());
+    std::string summary = slurp(said);
+    CHECK_THAT(summary, Catch::Contains("lifting: " + std::to_string(l["reps"].get<int>()) + " reps, " +
+                                        std::to_string(l["faults"].size()) + " faults, " +
+                                        std::to_string(l["view_problems"].size()) + " view problems, 4160 frames"));
+    // Much of it is filmed from the front, where a lift's back cannot be judged: the person is told
+    // to turn sideways, and each lifting check says why it was not judged when it was not.
+    bool toldToTurn = false;
+    for (const auto& v : l["view_problems"])
+        toldToTurn = toldToTurn || (v["code"] == "wrong_view" && v["message"] == "Turn sideways to the camera");
+    CHECK(toldToTurn);
+    for (const auto& c : l["checks"]) {
+        INFO(c.dump());
+        CHECK((c["judged_frames"].get<int>() > 0 || !c.value("not_judged", "").empty()));
+    }
+    for (const auto& lift : l["lifts"]) {
+        INFO(lift.dump());
+        CHECK(lift["end_ms"].get<long>() > lift["start_ms"].get<long>());
+        CHECK((lift["style"] == "squat" || lift["style"] == "stoop"));
+    }
 }
 
 TEST_CASE("ptcoach-analyze --list-exercises prints one id per line: every exercise file, then posture and lifting") {
@@ -168,4 +190,26 @@ TEST_CASE("ptcoach-analyze reports bad arguments and malformed input clearly") {
     CHECK(run(tool() + " --exercise squat --input '" + (dir / "missing.csv").string() + "' --json '" +
               (dir / "o.json").string() + "' 2> '" + err.string() + "'") == 1);
     CHECK_THAT(slurp(err), Catch::Contains("missing.csv: no such file"));
+}
+
+// It used to end in "terminate called ... out_of_range.406" (exit 134).
+TEST_CASE("ptcoach-analyze: a pose JSON with a number outside a double's range is an error, not an abort") {
+    auto dir = ptcoach::test::scratchDir("e2e_analyze_number_range");
+    auto err = dir / "err.txt";
+    {
+        std::ofstream js(dir / "huge.json");
+        js << "{\"frames\": [{\"t_ms\": 0, \"person\": false}, {\"t_ms\": 1e309, \"person\": false}]}";
+    }
+    CHECK(run(tool() + " --exercise squat --input '" + (dir / "huge.json").string() + "' --json '" +
+              (dir / "o.json").string() + "' 2> '" + err.string() + "'") == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("huge.json:1:") && Catch::Contains("at $.frames[1].t_ms") &&
+                               Catch::Contains("outside the range a double can hold"));
+}
+
+TEST_CASE("ptcoach-analyze --exercise ../../x is refused as not an exercise id") {
+    auto dir = ptcoach::test::scratchDir("e2e_analyze_bad_id");
+    auto err = dir / "err.txt";
+    CHECK(run(tool() + " --exercise ../../etc/passwd --input '" + (dir / "none.csv").string() + "' --json '" +
+              (dir / "o.json").string() + "' 2> '" + err.string() + "'") == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("'../../etc/passwd' is not an exercise id"));
 }

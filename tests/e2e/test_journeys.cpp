@@ -254,7 +254,7 @@ TEST_CASE("journey, kiosk: SIGTERM during a session finishes and saves it, then 
         "click Guided session", "wait-for Start the session", "click 2", "click None of these",
         "click Start the session", "click Start now", "wait-for Reps: 2 of 10",
         "dump " + (dir / "mid_session.txt").string(),
-        "sleep 120", "quit"});
+        "wait-exit 120"});
     fs::path file = dir / "ana.script", pidFile = dir / "ana.pid";
     write(file, ana);
     int rc = -1;
@@ -278,7 +278,7 @@ TEST_CASE("journey, kiosk: SIGTERM during a session finishes and saves it, then 
     REQUIRE(mid);
     CHECK(rc == 0);  // stopped by the signal, the session saved
     CHECK_THAT(log, Catch::Contains("stopped by signal 15; the session under way was saved"));
-    REQUIRE(run(app() + " " + data + " --list-sessions --profile 'Ana Silva' > '" + (dir / "ana.txt").string() +
+    REQUIRE(run(app() + " " + data + " --list-sessions --therapist 'Dr Rivera' --pin 2468 --profile 'Ana Silva' > '" + (dir / "ana.txt").string() +
                 "' 2>&1") == 0);
     std::string sessions = slurp(dir / "ana.txt");
     INFO(sessions);

@@ -107,7 +107,8 @@ TEST_CASE("kiosk: idle sign-out; leaving needs a therapist's PIN, a wrong one ke
     REQUIRE(rc == 0);
     CHECK(imageNotBlank(dir / "signed_out.png"));
 
-    // Leaving: a wrong PIN is refused, the right one closes the app (exit code 0 without "quit").
+    // Leaving: a wrong PIN is refused, the right one closes the app (wait-exit: the app must close
+    // itself; still running after 10 s fails the run).
     std::string leave = R"(
 click Staff: leave
 
@@ -118,14 +119,50 @@ wait-for Wrong PIN
 click Therapist PIN
 type 2468
 click Close PT Coach
-sleep 5
+wait-exit 10
 )";
     rc = runScript(dir, "leave", leave, "--kiosk " + data);
     INFO(slurp(dir / "leave.log"));
-    // The app closed itself before the script's end: the step after the PIN never finished.
     CHECK(rc == 0);
-    std::string log = slurp(dir / "leave.log");
-    CHECK(log.find("script failed") == std::string::npos);
+    CHECK(slurp(dir / "leave.log").find("script failed") == std::string::npos);
+
+    // The same with a wrong PIN twice: the kiosk stays, and the run fails at wait-exit. (This run
+    // used to pass: a script that ran out of steps exited 0.)
+    std::string wrongTwice = R"(
+click Staff: leave
+click Therapist PIN
+type 1111
+click Close PT Coach
+wait-for Wrong PIN
+click Therapist PIN
+key Ctrl+A
+type 1112
+click Close PT Coach
+wait-exit 5
+)";
+    rc = runScript(dir, "wrong_twice", wrongTwice, "--kiosk " + data);
+    std::string wrongLog = slurp(dir / "wrong_twice.log");
+    INFO(wrongLog);
+    CHECK(rc == 5);
+    CHECK_THAT(wrongLog, Catch::Contains("wrong_twice.script:11: wait-exit 5: the app is still running"));
+}
+
+TEST_CASE("kiosk: a script that does not end with quit is refused; the app closing before the script's end fails "
+          "the run") {
+    auto dir = ptcoach::test::scratchDir("e2e_script_end");
+    std::string data = "--data-dir '" + (dir / "data").string() + "'";
+    int rc = runScript(dir, "no_quit", "wait-for Therapist name\nexpect-text Therapist name\n", "--kiosk " + data);
+    std::string log = slurp(dir / "no_quit.log");
+    INFO(log);
+    CHECK(rc == 2);
+    CHECK_THAT(log, Catch::Contains("no_quit.script: the script must end with quit"));
+    // The app ends on its own (--screenshot after its frames) while the script still waits.
+    rc = runScript(dir, "closed", "wait-for Nothing shows this 30\nquit\n",
+                   data + " --screenshot '" + (dir / "shot.png").string() + "' --frames 3");
+    log = slurp(dir / "closed.log");
+    INFO(log);
+    CHECK(rc == 5);
+    CHECK_THAT(log, Catch::Contains("closed.script:1: wait-for Nothing shows this: the app closed before the script's end"));
 }
 
 TEST_CASE("clinic: a therapist builds and assigns a program, a patient does it at the kiosk and is signed out on "
@@ -263,8 +300,8 @@ quit
     }
 
     // What was saved, per patient.
-    REQUIRE(run(app() + " " + data + " --list-sessions --profile 'Ana Silva' > '" + file("ana.txt") + "' 2>&1") == 0);
-    REQUIRE(run(app() + " " + data + " --list-sessions --profile BEN002 > '" + file("ben.txt") + "' 2>&1") == 0);
+    REQUIRE(run(app() + " " + data + " --list-sessions --therapist 'Dr Rivera' --pin 2468 --profile 'Ana Silva' > '" + file("ana.txt") + "' 2>&1") == 0);
+    REQUIRE(run(app() + " " + data + " --list-sessions --therapist 'Dr Rivera' --pin 2468 --profile BEN002 > '" + file("ben.txt") + "' 2>&1") == 0);
     std::string ana = slurp(dir / "ana.txt");
     INFO(ana);
     CHECK(ana.find("curl_check") != std::string::npos);
@@ -401,7 +438,7 @@ screenshot )" + (dir / "away.png").string() + "\nquit\n";
     REQUIRE(rc == 0);
     CHECK(imageNotBlank(dir / "away.png"));
     // Nothing lost: the unfinished session is in Cara's history.
-    REQUIRE(run(app() + " " + data + " --list-sessions --profile 'Cara Lee' > '" + (dir / "cara.txt").string() +
+    REQUIRE(run(app() + " " + data + " --list-sessions --therapist 'Dr Rivera' --pin 2468 --profile 'Cara Lee' > '" + (dir / "cara.txt").string() +
                 "' 2>&1") == 0);
     std::string cara = slurp(dir / "cara.txt");
     INFO(cara);

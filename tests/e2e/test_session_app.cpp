@@ -132,7 +132,7 @@ TEST_CASE("bad --program / --exercise values and --exit-after-video without a vi
     auto dir = ptcoach::test::scratchDir("e2e_session_flags");
     auto log = dir / "out.txt";
     CHECK(run(app() + " --program 'Bad Id' > '" + log.string() + "' 2>&1") == 2);
-    CHECK_THAT(slurp(log), Catch::Contains("--program: 'Bad Id' is not an id"));
+    CHECK_THAT(slurp(log), Catch::Contains("--program: 'Bad Id' is not a program id"));
     CHECK(run(app() + " --exit-after-video > '" + log.string() + "' 2>&1") == 2);
     CHECK_THAT(slurp(log), Catch::Contains("--exit-after-video needs --video"));
     CHECK(run(app() + " --exercise > '" + log.string() + "' 2>&1") == 2);

@@ -111,6 +111,14 @@ private:
     std::string m_connection, m_schema, m_server;
 };
 
+// A setting as the library reads it; a read error fails the test with its message.
+inline std::optional<std::string> settingOf(const storage::Database& db, const std::string& key) {
+    auto v = db.setting(key);
+    INFO((v ? std::string() : v.error().message));
+    REQUIRE(v.ok());
+    return *v;
+}
+
 // One number from a query (a count, usually), through the library's Statement API.
 inline std::int64_t queryInt(const storage::Database& db, const std::string& sql) {
     storage::Statement st = db.prepare(sql);

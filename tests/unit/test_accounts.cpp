@@ -519,3 +519,52 @@ TEST_CASE("sign-in is required once there is a PIN or more than one profile", "[
     CHECK_FALSE(must(store.signInRequired()));
     CHECK_FALSE(must(store.account(ann)).hasPin);
 }
+
+// Sign-in codes could be probed without limit (only PINs were counted).
+TEST_CASE("unknown sign-in codes are counted like wrong PINs and lock sign-in by code", "[storage]") {
+    auto t = freshTestDb("code_probing");
+    auto db = t.open();
+    AccountStore acc(*db);
+    auto ana = acc.createAccount("Ana Silva", Role::Patient, "1357", std::string("ANA001"));
+    REQUIRE(ana.ok());
+    auto now = std::chrono::system_clock::now();
+    for (int i = 0; i < 4; ++i) {
+        auto r = acc.signInWithCode("ZZZ00" + std::to_string(i), "1357", now);
+        REQUIRE(r.ok());
+        CHECK(r->outcome == SignInOutcome::NoSuchProfile);
+        CHECK(r->attemptsLeft == 4 - i);
+    }
+    auto fifth = acc.signInWithCode("ZZZ009", "1357", now);
+    REQUIRE(fifth.ok());
+    CHECK(fifth->outcome == SignInOutcome::LockedOut);
+    CHECK_THAT(fifth->message, Contains("Too many unknown sign-in codes"));
+    // Locked for every code, the right one too, until the lock ends.
+    auto right = acc.signInWithCode("ana001", "1357", now + std::chrono::seconds(10));
+    REQUIRE(right.ok());
+    CHECK(right->outcome == SignInOutcome::LockedOut);
+    auto later = acc.signInWithCode("ana001", "1357", now + acc.policy().lockFor + std::chrono::seconds(1));
+    REQUIRE(later.ok());
+    CHECK(later->outcome == SignInOutcome::Ok);
+    // A known code ends the run of unknown ones.
+    auto again = acc.signInWithCode("ZZZ010", "1357", now + acc.policy().lockFor + std::chrono::seconds(2));
+    REQUIRE(again.ok());
+    CHECK(again->attemptsLeft == 4);
+}
+
+TEST_CASE("a clinic can require PINs of 6 or more digits", "[storage]") {
+    auto t = freshTestDb("min_pin_digits");
+    auto db = t.open();
+    AccountStore acc(*db);
+    CHECK(acc.minPinDigits().value() == 4);
+    CHECK_FALSE(acc.setMinPinDigits(3).ok());
+    CHECK_FALSE(acc.setMinPinDigits(9).ok());
+    REQUIRE(acc.setMinPinDigits(6).ok());
+    CHECK(acc.minPinDigits().value() == 6);
+    auto shortPin = acc.createAccount("Dr Rivera", Role::Therapist, "2468");
+    REQUIRE_FALSE(shortPin.ok());
+    CHECK_THAT(shortPin.error().message, Contains("PINs here must have at least 6 digits"));
+    auto ok = acc.createAccount("Dr Rivera", Role::Therapist, "246802");
+    REQUIRE(ok.ok());
+    CHECK_FALSE(acc.setPin(*ok, "13579").ok());
+    CHECK(acc.setPin(*ok, "1357913").ok());
+}

@@ -112,6 +112,11 @@ TEST_CASE("a bad program file is refused with the file and where in it", "[excha
     CHECK_THAT(trunc, Contains(": invalid JSON"));
     int lines = static_cast<int>(std::count(good.begin(), good.begin() + static_cast<long>(good.size() / 2), '\n'));
     CHECK_THAT(trunc, Contains(":" + std::to_string(lines + 1) + ":"));  // the line it ran out on
+    // A number past a double's range aborted the app (out_of_range.406).
+    std::string huge = good;
+    huge.replace(huge.find("\"version\": ") + 11, 1, "1e309");
+    put(f, huge);
+    CHECK_THAT(importError(f), StartsWith(f.string() + ":") && Contains("at $.version:") && Contains("outside the range"));
     put(f, "[1, 2, 3]");
     CHECK(importError(f) == f.string() + ": $: expected an object");
     put(f, std::string(kMaxExchangeFileBytes + 1, ' '));

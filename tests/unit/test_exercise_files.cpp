@@ -195,3 +195,28 @@ TEST_CASE("every demonstration is a correct exercise by its own file's rules") {
         CHECK(r.viewProblems.empty());
     }
 }
+
+// A blank timer_only, or one holding a NUL, passed the loader and failed later in the tracker
+// without a JSON path.
+TEST_CASE("a blank timer_only or one holding a control character is refused with its JSON path") {
+    auto j = doc("cat_cow");
+    j["timer_only"] = "   ";
+    CHECK_THAT(parseError(j, "cat_cow.json"), Contains("cat_cow.json: $.timer_only: must not be blank"));
+    j["timer_only"] = std::string("the camera\0cannot see it", 24);
+    CHECK_THAT(parseError(j, "cat_cow.json"),
+               Contains("cat_cow.json: $.timer_only: holds the control character U+0000 at character 11"));
+    j = doc("cat_cow");
+    j["title"] = "Cat\x01" "Cow";
+    CHECK_THAT(parseError(j, "cat_cow.json"), Contains("cat_cow.json: $.title: holds the control character U+0001"));
+}
+
+// ptcoach-analyze --exercise ../../x read any file on the disk.
+TEST_CASE("an exercise id that is not an id never reaches the disk") {
+    for (const char* bad : {"../../etc/passwd", "squat/../squat", "Squat", "", "squat.json", "a b"}) {
+        auto r = ptcoach::analysis::loadExerciseById(bad);
+        INFO(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK_THAT(r.error().message, Contains("is not an exercise id (1-64 lowercase letters, digits and _)"));
+    }
+    CHECK(ptcoach::analysis::loadExerciseById("squat").ok());
+}

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -177,7 +178,7 @@ TEST_CASE("version 2 adds notes, a side choice and a progression; version 1 file
     CHECK_THAT(parseError(j), Contains("$.notes: too long: 2001 characters, at most 2000"));
     j = progressive();
     j["sessions"][0]["exercises"][0]["notes"] = std::string("bell\x07");
-    CHECK_THAT(parseError(j), Contains("$.sessions[0].exercises[0].notes: has a control character"));
+    CHECK_THAT(parseError(j), Contains("$.sessions[0].exercises[0].notes: holds the control character"));
 }
 
 TEST_CASE("progression rows are checked: weeks from 2, increasing, never below the program's dose", "[program]") {
@@ -475,8 +476,21 @@ TEST_CASE("saving a program file is atomic: a failed save leaves the old file", 
     CHECK_THAT(nodir.message(), Contains("the folder " + (dir / "nope").string() + " does not exist"));
 
     // An unwritable folder. Root writes anywhere, so as root the save runs in a child process that
-    // has dropped to the user "nobody".
-    auto ro = dir / "readonly";
+    // has dropped to the user "nobody". Nobody must be able to reach the folder wherever the
+    // checkout lives (a clone inside a private 0700 folder such as /root or a home directory), so
+    // it is made in /tmp, open to everyone, not in the build's scratch folder.
+    char reachable[] = "/tmp/ptcoach-readonly-XXXXXX";
+    REQUIRE(::mkdtemp(reachable) != nullptr);
+    struct Cleanup {
+        std::filesystem::path p;
+        ~Cleanup() {
+            std::error_code ec;
+            std::filesystem::permissions(p / "readonly", std::filesystem::perms::owner_all, ec);
+            std::filesystem::remove_all(p, ec);
+        }
+    } cleanup{reachable};
+    ::chmod(reachable, 0755);
+    auto ro = std::filesystem::path(reachable) / "readonly";
     std::filesystem::create_directories(ro);
     REQUIRE(saveProgramFile(p, ro / "p.json").ok());
     const std::string roBefore = slurp(ro / "p.json");

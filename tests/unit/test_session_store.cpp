@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "ptcoach/storage/database.h"
+#include "ptcoach/storage/recovery_store.h"
 #include "ptcoach/storage/session_store.h"
 #include "test_database.h"
 #include "test_support.h"
@@ -102,3 +103,36 @@ TEST_CASE("a session that cannot be saved leaves nothing behind and says why", "
     CHECK_THAT(saveSession(*db, empty).error().message, Contains("program id"));
 }
 
+// parseFaults dropped a corrupt faults column without a word: the history showed no faults.
+TEST_CASE("a corrupt faults column is reported with its session, not dropped without a word", "[storage]") {
+    ptcoach::test::TestDatabase t("session_store_corrupt_faults");
+    auto db = t.open();
+    auto profile = defaultPatientProfile(*db);
+    REQUIRE(profile.ok());
+    SessionRecord s;
+    s.profileId = *profile;
+    s.programId = "lifting_school";
+    s.startedAt = s.endedAt = "2026-11-20T09:00:00Z";
+    ExerciseResultRecord curl;
+    curl.exerciseId = "standing_curl";
+    curl.faults = {{"leaning_back", 2}};
+    s.exercises.push_back(curl);
+    auto id = saveSession(*db, s);
+    REQUIRE(id.ok());
+    REQUIRE(db->exec("UPDATE exercise_results SET faults = '[{\"code\": \"leaning_back\", \"count\": \"two\"}]'").ok());
+    auto read = listSessions(*db, *profile);
+    REQUIRE_FALSE(read.ok());
+    CHECK_THAT(read.error().message, Contains("session #" + std::to_string(*id)) && Contains("standing_curl") &&
+                                         Contains("faults are not a list") && Contains("\"two\""));
+}
+
+// Statement::time() turned text that is not a time into 1970-01-01.
+TEST_CASE("a time column that holds no time is an error naming the column, not the epoch", "[storage]") {
+    ptcoach::test::TestDatabase t("session_store_bad_time");
+    auto db = t.open();
+    REQUIRE(db->exec("INSERT INTO profiles(name, role) VALUES('Ana', 'patient')").ok());
+    REQUIRE(db->exec("INSERT INTO hydration(profile_id, taken_at, ml) VALUES(1, 'yesterday', 250)").ok());
+    auto water = RecoveryStore(*db).hydration(1);
+    REQUIRE_FALSE(water.ok());
+    CHECK_THAT(water.error().message, Contains("column taken_at holds 'yesterday', not a time"));
+}

@@ -10,6 +10,7 @@
 #include "test_support.h"
 
 using ptcoach::storage::Database;
+using ptcoach::Status;
 using ptcoach::storage::Statement;
 using ptcoach::test::queryInt;
 using ptcoach::test::TestDatabase;
@@ -66,9 +67,9 @@ TEST_CASE("settings survive closing and reopening", "[storage]") {
         REQUIRE(db->setSetting("greeting", "Grüß dich, \"O'Neil\"\n").ok());
     }
     auto db = t.open();
-    CHECK(db->setting("camera").value_or("") == "1");
-    CHECK(db->setting("greeting").value_or("") == "Grüß dich, \"O'Neil\"\n");
-    CHECK_FALSE(db->setting("absent").has_value());
+    CHECK(ptcoach::test::settingOf(*db, "camera").value_or("") == "1");
+    CHECK(ptcoach::test::settingOf(*db, "greeting").value_or("") == "Grüß dich, \"O'Neil\"\n");
+    CHECK_FALSE(ptcoach::test::settingOf(*db, "absent").has_value());
     CHECK(queryInt(*db, "SELECT count(*) FROM settings") == 2);
 }
 
@@ -84,7 +85,7 @@ TEST_CASE("a failed transaction leaves no trace", "[storage]") {
     CHECK_FALSE(s.ok());
     CHECK(s.message() == "something went wrong half way");
     CHECK(queryInt(*db, "SELECT count(*) FROM profiles") == 0);
-    CHECK_FALSE(db->setting("nested").has_value());
+    CHECK_FALSE(ptcoach::test::settingOf(*db, "nested").has_value());
     // A statement that fails inside a body fails the transaction, and the next one works.
     auto bad = db->transaction([&]() -> ptcoach::Status {
         REQUIRE(db->exec("INSERT INTO profiles(name, role) VALUES('Bo', 'patient')").ok());
@@ -229,4 +230,104 @@ TEST_CASE("the schema's constraints and defaults hold on every backend", "[stora
     // Deleting a profile deletes its history.
     REQUIRE(db->exec("DELETE FROM profiles WHERE id = 1").ok());
     CHECK(queryInt(*db, "SELECT count(*) FROM episodes") == 0);
+}
+
+// The header's user_version (4 bytes, big-endian, at offset 60) is the schema version. A flipped
+// bit makes it negative; migrating from there used to index the migration list out of bounds.
+TEST_CASE("a negative schema version is reported as a corrupt database and left untouched", "[storage][sqlite]") {
+    auto dir = ptcoach::test::scratchDir("storage_negative_version");
+    for (std::int32_t version : {-1, -1000, -2147483645, INT32_MIN}) {
+        auto file = dir / ("v" + std::to_string(version) + ".db");
+        {
+            auto db = Database::open(file);
+            REQUIRE(db.ok());
+            REQUIRE((*db)->setSetting("kept", "yes").ok());
+        }
+        {
+            std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+            auto u = static_cast<std::uint32_t>(version);
+            const char bytes[4] = {char(u >> 24), char(u >> 16), char(u >> 8), char(u)};
+            f.seekp(60);
+            f.write(bytes, 4);
+        }
+        std::string before = slurp(file);
+        auto db = Database::open(file);
+        INFO("user_version " << version);
+        REQUIRE_FALSE(db.ok());
+        CHECK_THAT(db.error().message, Catch::Contains(file.string()) && Catch::Contains("corrupt") &&
+                                           Catch::Contains(std::to_string(version)) &&
+                                           Catch::Contains("left untouched"));
+        CHECK(slurp(file) == before);
+    }
+}
+
+namespace {
+// A small tmpfs of the test's own (needs root, as CI and setup.sh run); skips the test otherwise.
+struct TmpfsMount {
+    fs::path dir;
+    explicit TmpfsMount(const fs::path& at, const char* size) : dir(at) {
+        fs::create_directories(dir);
+        int rc = ptcoach::test::run("mount -t tmpfs -o size=" + std::string(size) + " ptcoach-test '" + dir.string() +
+                                    "' 2>/dev/null");
+        if (rc != 0) PTCOACH_SKIP("cannot mount a tmpfs at " << dir << " (needs root)");
+    }
+    ~TmpfsMount() { ptcoach::test::run("umount '" + dir.string() + "' 2>/dev/null"); }
+    void readOnly() { REQUIRE(ptcoach::test::run("mount -o remount,ro '" + dir.string() + "'") == 0); }
+};
+}  // namespace
+
+// A read-only data folder said "could not be read (unable to open database file)" for plain reads.
+TEST_CASE("a read-only data folder keeps reads working, and every write says the folder is read-only",
+          "[storage][sqlite]") {
+    auto dir = ptcoach::test::scratchDir("storage_read_only");
+    TmpfsMount disk(dir / "disk", "4m");
+    auto file = disk.dir / "ptcoach.db";
+    {
+        auto db = Database::open(file);
+        REQUIRE(db.ok());
+        REQUIRE((*db)->setSetting("kept", "yes").ok());
+    }
+    disk.readOnly();
+    auto db = Database::open(file);
+    INFO((db ? std::string() : db.error().message));
+    REQUIRE(db.ok());
+    CHECK(ptcoach::test::settingOf(**db, "kept").value_or("") == "yes");
+    Status w = (*db)->setSetting("new", "1");
+    REQUIRE_FALSE(w.ok());
+    CHECK_THAT(w.message(), Catch::Contains("cannot save: the data folder " + disk.dir.string() + " is on a read-only disk"));
+    Status can = (*db)->checkCanSave();
+    REQUIRE_FALSE(can.ok());
+    CHECK_THAT(can.message(), Catch::Contains("nothing can be saved") && Catch::Contains("read-only"));
+    // A database that is not there cannot be made there: said so, not "unable to open".
+    auto absent = Database::open(disk.dir / "other.db");
+    REQUIRE_FALSE(absent.ok());
+    CHECK_THAT(absent.error().message, Catch::Contains("read-only disk"));
+}
+
+// A full disk said only "disk I/O error", and a session ran its whole length before failing.
+TEST_CASE("a full disk is named before a session and when saving, and what was saved is kept", "[storage][sqlite]") {
+    auto dir = ptcoach::test::scratchDir("storage_full_disk");
+    TmpfsMount disk(dir / "disk", "3m");
+    auto file = disk.dir / "ptcoach.db";
+    auto db = Database::open(file);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->setSetting("kept", "yes").ok());
+    CHECK((*db)->checkCanSave().ok());
+    {
+        // Fill the disk.
+        std::ofstream fill(disk.dir / "filler", std::ios::binary);
+        std::string block(64 * 1024, 'x');
+        while (fill.write(block.data(), static_cast<std::streamsize>(block.size()))) {}
+    }
+    Status can = (*db)->checkCanSave();
+    REQUIRE_FALSE(can.ok());
+    CHECK_THAT(can.message(), Catch::Contains("the disk holding " + disk.dir.string() + " is full"));
+    Status w = (*db)->setSetting("big", std::string(512 * 1024, 'y'));
+    REQUIRE_FALSE(w.ok());
+    CHECK_THAT(w.message(), Catch::Contains("the disk is full"));
+    db = Database::open(file);  // reopened: what was saved before is there, the file is sound
+    INFO((db ? std::string() : db.error().message));
+    REQUIRE(db.ok());
+    CHECK(ptcoach::test::settingOf(**db, "kept").value_or("") == "yes");
+    CHECK(queryText(**db, "PRAGMA integrity_check") == "ok");
 }

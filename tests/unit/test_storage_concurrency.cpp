@@ -143,9 +143,9 @@ TEST_CASE("two kiosks writing at once lose nothing", "[storage]") {
         std::set<std::string> notes;
         for (const auto& c : checkIns) notes.insert(c.notes);
         CHECK(notes.size() == kSessions);
-        CHECK(db->setting(kiosk + ".sessions").value_or("") == std::to_string(kSessions));
+        CHECK(ptcoach::test::settingOf(*db, kiosk + ".sessions").value_or("") == std::to_string(kSessions));
     }
-    auto last = db->setting("clinic.last_kiosk").value_or("");
+    auto last = ptcoach::test::settingOf(*db, "clinic.last_kiosk").value_or("");
     CHECK((last == "kiosk0" || last == "kiosk1"));
 }
 

@@ -119,7 +119,7 @@ TEST_CASE("a version 1 PostgreSQL schema is migrated forward with its data kept"
                 .empty());
     auto db = t.open();
     CHECK(db->schemaVersion() == Database::latestSchemaVersion());
-    CHECK(db->setting("camera").value_or("") == "1");
+    CHECK(ptcoach::test::settingOf(*db, "camera").value_or("") == "1");
     RecoveryStore store(*db);
     CHECK(store.profile(1)->name == "Ann");
     Episode e;
@@ -145,8 +145,8 @@ TEST_CASE("a dropped PostgreSQL connection is reported, then reconnected", "[.][
     Status again = db->setSetting("c", "3");
     INFO(again.message());
     REQUIRE(again.ok());
-    CHECK(db->setting("a").value_or("") == "1");
-    CHECK(db->setting("c").value_or("") == "3");
+    CHECK(ptcoach::test::settingOf(*db, "a").value_or("") == "1");
+    CHECK(ptcoach::test::settingOf(*db, "c").value_or("") == "3");
     CHECK(queryInt(*db, "SELECT pg_backend_pid()") != backendPid);
 }
 
@@ -159,14 +159,18 @@ TEST_CASE("conflicting PostgreSQL transactions are retried, not lost", "[.][stor
     REQUIRE(a->setSetting("counter", "0").ok());
     auto increment = [](Database& db) {
         return db.transaction([&]() -> Status {
-            int v = std::stoi(db.setting("counter").value_or("-1000"));
+            auto c = db.setting("counter");
+            if (!c) return c.error();
+            int v = std::stoi(c->value_or("-1000"));
             return db.setSetting("counter", std::to_string(v + 1));
         });
     };
     int innerRuns = 0;
     Status outer = a->transaction([&]() -> Status {
         ++innerRuns;
-        int v = std::stoi(a->setting("counter").value_or("-1000"));
+        auto c = a->setting("counter");
+        if (!c) return c.error();
+        int v = std::stoi(c->value_or("-1000"));
         // b commits an increment in between a's read and a's write (only on a's first run).
         if (innerRuns == 1) REQUIRE(increment(*b).ok());
         return a->setSetting("counter", std::to_string(v + 1));
@@ -174,5 +178,5 @@ TEST_CASE("conflicting PostgreSQL transactions are retried, not lost", "[.][stor
     INFO(outer.message());
     REQUIRE(outer.ok());
     CHECK(innerRuns == 2);  // the first run was refused by the server and re-run
-    CHECK(a->setting("counter").value_or("") == "2");
+    CHECK(ptcoach::test::settingOf(*a, "counter").value_or("") == "2");
 }

@@ -56,7 +56,7 @@ TEST_CASE("the default profile is created once and its id kept in settings", "[s
         REQUIRE(id.ok());
         first = *id;
         CHECK(store.ensureDefaultProfile().value() == first);
-        CHECK(db->setting("default_profile_id").value_or("") == std::to_string(first));
+        CHECK(ptcoach::test::settingOf(*db, "default_profile_id").value_or("") == std::to_string(first));
         CHECK(store.profile(first)->role == "patient");
     }
     auto db = t.open();

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -6,6 +7,7 @@
 
 #include "ptcoach/vision/capture_worker.h"
 #include "ptcoach/vision/frame_source.h"
+#include "ptcoach/vision/mailbox.h"
 #include "test_support.h"
 
 using namespace ptcoach::vision;
@@ -154,4 +156,27 @@ TEST_CASE("the capture worker hands the newest processed frame to a mailbox") {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     CHECK(failing.state() == WorkerState::Failed);
     CHECK_THAT(failing.error(), Catch::Contains("missing.mp4"));
+}
+
+// Run under ThreadSanitizer in CI ("sanitizers: tsan capture worker and mailbox").
+TEST_CASE("the mailbox hands values from one thread to another, newest first, none torn") {
+    ptcoach::vision::Mailbox<std::vector<int>> box;
+    constexpr int kPosts = 20000;
+    std::thread producer([&] {
+        for (int i = 1; i <= kPosts; ++i) box.post(std::vector<int>(16, i));
+    });
+    int last = 0;
+    long taken = 0;
+    while (last < kPosts) {
+        if (auto v = box.take()) {
+            REQUIRE(v->size() == 16u);
+            REQUIRE(std::all_of(v->begin(), v->end(), [&](int x) { return x == v->front(); }));
+            REQUIRE(v->front() > last);  // never an older value after a newer one
+            last = v->front();
+            ++taken;
+        }
+    }
+    producer.join();
+    CHECK(box.posted() == static_cast<unsigned long long>(kPosts));
+    CHECK(taken >= 1);
 }

@@ -6,6 +6,7 @@
 
 #include "ptcoach/core/paths.h"
 #include "ptcoach/core/json_check.h"
+#include "ptcoach/core/ids.h"
 
 namespace ptcoach::analysis {
 
@@ -323,8 +324,8 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
         c.problem("$.version", "version " + std::to_string(d.version) + " is newer than this build reads (" +
                                    std::to_string(kExerciseFormatVersion) + ")");
     d.id = c.str(doc, "$", "id");
-    if (!d.id.empty() && d.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
-        c.problem("$.id", "'" + d.id + "' must be lowercase letters, digits and _");
+    if (!d.id.empty() && !ptcoach::isValidId(d.id))
+        c.problem("$.id", "'" + d.id + "' must be 1-64 lowercase letters, digits and _");
     d.title = c.str(doc, "$", "title");
     d.kind = enumField(c, doc, "$", "kind", kKinds, true, ExerciseKind::Reps);
     d.view = enumField(c, doc, "$", "view", kViews, true, ViewNeed::Either);
@@ -520,6 +521,8 @@ Expected<ExerciseDefinition> loadExercise(const std::filesystem::path& file) {
 }
 
 Expected<ExerciseDefinition> loadExerciseById(const std::string& id, std::filesystem::path dir) {
+    // The id becomes a file name: "../../x" must not reach the disk.
+    if (!ptcoach::isValidId(id)) return makeError("unknown exercise: " + ptcoach::idProblem(id, "an exercise id"));
     if (dir.empty()) dir = programsDir();
     auto file = dir / "exercises" / (id + ".json");
     if (!std::filesystem::exists(file)) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ptcoach/core/file_read.h"
 #include "ptcoach/core/json_check.h"
 
 namespace ptcoach::engine {
@@ -49,21 +50,19 @@ bool writeAll(int fd, const std::string& data, int& err) {
     return true;
 }
 
-// Reads a JSON exchange file: a regular file, not too large, valid JSON (line:column otherwise).
+}  // namespace
+
+// Reads a JSON exchange file: a regular file (a FIFO or a device is refused before it is opened
+// for reading), not empty, not too large (checked before reading), valid JSON (file:line:column
+// and the JSON path otherwise).
 Expected<json> readExchangeJson(const fs::path& file, const char* what) {
-    std::error_code ec;
-    auto st = fs::status(file, ec);
-    if (ec || !fs::exists(st)) return makeError(file.string() + ": no such file");
-    if (fs::is_directory(st)) return makeError(file.string() + ": is a folder, not " + what);
-    if (!fs::is_regular_file(st)) return makeError(file.string() + ": is not a regular file");
-    auto size = fs::file_size(file, ec);
-    if (ec) return makeError(file.string() + ": cannot be read: " + ec.message());
-    if (size == 0) return makeError(file.string() + ": is empty, not " + what);
-    if (size > kMaxExchangeFileBytes)
-        return makeError(file.string() + ": is " + std::to_string(size) + " bytes, too large for " + what +
-                         " (at most " + std::to_string(kMaxExchangeFileBytes) + ")");
-    return readJsonFile(file);
+    auto text = readRegularFile(file, kMaxExchangeFileBytes, what);
+    if (!text) return text.error();
+    if (text->empty()) return makeError(file.string() + ": is empty, not " + what);
+    return parseJsonText(*text, file.string());
 }
+
+namespace {
 
 void addLine(std::string& text, const std::string& line) {
     if (!text.empty()) text.push_back('\n');
@@ -163,11 +162,15 @@ std::optional<int64_t> parseDate(const std::string& t) {
 Expected<ProgramDefinition> importProgramFile(const fs::path& file, const std::vector<analysis::ExerciseDefinition>& exercises) {
     auto doc = readExchangeJson(file, "a program file");
     if (!doc) return doc.error();
-    const json& j = *doc;
+    return importProgramJson(*doc, file.string(), exercises);
+}
+
+Expected<ProgramDefinition> importProgramJson(const json& j, const std::string& file,
+                                              const std::vector<analysis::ExerciseDefinition>& exercises) {
     if (j.is_object() && j.contains("format") && j["format"] == kAssignmentFormat)
-        return makeError(file.string() + ": $.format: this is an assignment file (\"ptcoach-assignment\"), not a "
+        return makeError(file + ": $.format: this is an assignment file (\"ptcoach-assignment\"), not a "
                                          "program: open it as an assignment");
-    return parseProgram(j, file.string(), exercises);
+    return parseProgram(j, file, exercises);
 }
 
 Status exportProgramFile(const ProgramDefinition& program, const fs::path& file) {

@@ -4,6 +4,7 @@
 
 #include "ptcoach/core/paths.h"
 #include "ptcoach/core/json_check.h"
+#include "ptcoach/core/ids.h"
 
 namespace ptcoach::engine {
 
@@ -18,9 +19,7 @@ std::string idList(const std::vector<ExerciseDefinition>& exercises) {
     return out;
 }
 
-bool validId(const std::string& id) {
-    return !id.empty() && id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
-}
+bool validId(const std::string& id) { return ptcoach::isValidId(id); }
 
 const std::pair<const char*, analysis::Sides> kSideNames[] = {
     {"both", analysis::Sides::Both},   {"either", analysis::Sides::Either},
@@ -168,7 +167,7 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
     p.notes = c.str(doc, "$", "notes", false);
     checkText(c, "$.notes", p.notes, kMaxProgramNotes);
     p.id = c.str(doc, "$", "id");
-    if (!p.id.empty() && !validId(p.id)) c.problem("$.id", "'" + p.id + "' must be lowercase letters, digits and _");
+    if (!p.id.empty() && !validId(p.id)) c.problem("$.id", "'" + p.id + "' must be 1-64 lowercase letters, digits and _");
     p.title = c.str(doc, "$", "title");
     p.summary = c.str(doc, "$", "summary");
     p.phase = c.str(doc, "$", "phase");

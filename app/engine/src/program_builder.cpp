@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ptcoach/engine/exchange.h"
+#include "ptcoach/core/ids.h"
 
 namespace ptcoach::engine {
 
@@ -16,9 +17,7 @@ bool hasReps(ExerciseKind k) { return k == ExerciseKind::Reps; }
 bool hasHold(ExerciseKind k) { return k == ExerciseKind::Hold || k == ExerciseKind::Posture; }
 bool hasDuration(ExerciseKind k) { return k == ExerciseKind::Timed; }
 
-bool validId(const std::string& id) {
-    return !id.empty() && id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
-}
+bool validId(const std::string& id) { return ptcoach::isValidId(id); }
 
 bool blank(const std::string& s) { return s.find_first_not_of(" \t\n") == std::string::npos; }
 

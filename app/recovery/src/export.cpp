@@ -384,7 +384,7 @@ Status writeReport(const storage::RecoveryStore& store, storage::Id profileId, T
     std::string notJudged;
     for (const auto& ex : p.exercises)
         if (!ex.hasRom()) notJudged += (notJudged.empty() ? "" : ", ") + (ex.title.empty() ? prettyExerciseName(ex.exerciseId) : ex.title);
-    if (p.exercises.empty() || notJudged.size() && std::none_of(p.exercises.begin(), p.exercises.end(), [](const auto& e) { return e.hasRom(); })) {
+    if (std::none_of(p.exercises.begin(), p.exercises.end(), [](const auto& e) { return e.hasRom(); })) {
         c.text({M, y}, "No range of motion measured by the camera in this period.", 9, muted);
         y += 16;
     }

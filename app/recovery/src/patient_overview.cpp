@@ -98,7 +98,13 @@ PatientOverview readPatientOverview(const storage::AccountStore& accounts, const
         if (pain.size() > 1) row.painChange = pain.back().second - ref;
     }
     std::optional<int> days = row.assignment ? trainingDaysOf(row.assignment->definition) : std::nullopt;
-    row.plannedPerWeek = days ? *days : plannedSessionsPerWeek(store.database(), a.id, 0);
+    if (days) {
+        row.plannedPerWeek = *days;
+    } else if (auto planned = plannedSessionsPerWeek(store.database(), a.id, 0)) {
+        row.plannedPerWeek = *planned;
+    } else if (row.error.empty()) {
+        row.error = planned.error().message;
+    }
     return row;
 }
 

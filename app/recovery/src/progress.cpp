@@ -75,8 +75,10 @@ std::string Titles::romUnit(const std::string& id) const {
     return it == romUnits.end() ? std::string() : it->second;
 }
 
-int plannedSessionsPerWeek(const storage::Database& db, storage::Id profileId, int fallback) {
-    auto v = db.setting(plannedKey(profileId));
+Expected<int> plannedSessionsPerWeek(const storage::Database& db, storage::Id profileId, int fallback) {
+    auto setting = db.setting(plannedKey(profileId));
+    if (!setting) return setting.error();
+    const auto& v = *setting;
     if (!v) return fallback;
     int n = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
@@ -157,7 +159,9 @@ Expected<ProgressSummary> buildProgress(const storage::RecoveryStore& store, sto
     }
 
     // Weeks: planned vs completed sessions.
-    int planned = plannedSessionsPerWeek(store.database(), profileId, options.plannedPerWeek);
+    auto plannedSetting = plannedSessionsPerWeek(store.database(), profileId, options.plannedPerWeek);
+    if (!plannedSetting) return plannedSetting.error();
+    const int planned = *plannedSetting;
     for (int w = 0; w < weeks; ++w) {
         WeekAdherence wk;
         wk.weekStart = addLocalDays(p.from, 7 * w);

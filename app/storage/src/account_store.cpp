@@ -209,7 +209,9 @@ Expected<std::optional<Account>> AccountStore::find(Id id) const {
     auto row = firstRow(st, "cannot read profile " + std::to_string(id));
     if (!row) return row.error();
     if (!*row) return std::optional<Account>{};
-    return std::optional<Account>(readAccount(st));
+    Account rec = readAccount(st);
+    if (Status ok = detail::readOk(m_db, st, "cannot read profile " + std::to_string(id)); !ok) return makeError(ok.message());
+    return std::optional<Account>(std::move(rec));
 }
 
 Expected<Account> AccountStore::account(Id id) const {
@@ -273,6 +275,7 @@ Expected<Id> AccountStore::createAccount(const std::string& rawName, Role role, 
     if (pin.empty() && role == Role::Therapist) return makeError(what + ": a therapist needs a PIN");
     std::optional<std::string> hash;
     if (!pin.empty()) {
+        if (Status s = longEnough(pin); !s) return makeError(what + ": " + s.message());
         auto h = hashPin(pin);
         if (!h) return makeError(what + ": " + h.error().message);
         hash = *h;
@@ -333,7 +336,9 @@ Expected<std::optional<Account>> AccountStore::byCode(const std::string& raw) co
     auto row = firstRow(st, "cannot look up sign-in code " + *code);
     if (!row) return row.error();
     if (!*row) return std::optional<Account>{};
-    return std::optional<Account>(readAccount(st));
+    Account rec = readAccount(st);
+    if (Status ok = detail::readOk(m_db, st, "cannot look up sign-in code " + *code); !ok) return makeError(ok.message());
+    return std::optional<Account>(std::move(rec));
 }
 
 Expected<SignInResult> AccountStore::wrongPin(const Account& acc, TimePoint now) {
@@ -356,6 +361,7 @@ Expected<SignInResult> AccountStore::wrongPin(const Account& acc, TimePoint now)
         if (*row) {
             failed = st.i32(0);
             lockedUntil = st.optTime(1);
+            if (Status ok = detail::readOk(m_db, st, "cannot count the wrong PIN"); !ok) return ok;
         }
         return finish(st, "cannot count the wrong PIN");
     });
@@ -527,15 +533,82 @@ Expected<SignInResult> AccountStore::checkKioskExitPin(Id therapistId, const std
     return r;
 }
 
-Expected<SignInResult> AccountStore::signInWithCode(const std::string& code, const std::string& pin, TimePoint now) {
+namespace {
+constexpr const char* kCodeFailuresKey = "signin.code_failures";
+constexpr const char* kCodeLockedKey = "signin.code_locked_until";
+constexpr const char* kMinPinDigitsKey = "security.min_pin_digits";
+}  // namespace
+
+Expected<SignInResult> AccountStore::findByCode(const std::string& code, TimePoint now) {
+    SignInResult r;
+    auto locked = m_db.setting(kCodeLockedKey);
+    if (!locked) return locked.error();
+    if (*locked)
+        if (auto until = parseUtc(**locked); until && *until > now) {
+            r.outcome = SignInOutcome::LockedOut;
+            r.lockedUntil = until;
+            r.message = "Too many unknown sign-in codes: sign-in by code is locked until " + localClock(*until);
+            return r;
+        }
     auto acc = byCode(code);
     if (!acc) return acc.error();
-    if (!acc->has_value()) {
-        SignInResult r;
-        r.message = "No profile has the code " + trim(code);
+    if (acc->has_value()) {
+        // A known code ends a run of unknown ones.
+        if (Status s = m_db.setSetting(kCodeFailuresKey, "0"); !s) return makeError(s.message());
+        r.outcome = SignInOutcome::Ok;
+        r.account = **acc;
         return r;
     }
-    return signIn((*acc)->id, pin, now);
+    // Counted in one transaction: two kiosks probing at once both count.
+    int failures = 0;
+    Status s = m_db.transaction([&]() -> Status {
+        auto n = m_db.setting(kCodeFailuresKey);
+        if (!n) return n.error();
+        failures = (*n ? std::atoi((*n)->c_str()) : 0) + 1;
+        if (failures >= m_policy.maxAttempts) {
+            if (Status l = m_db.setSetting(kCodeLockedKey, formatUtc(now + m_policy.lockFor)); !l) return l;
+            failures = 0;
+            r.outcome = SignInOutcome::LockedOut;
+            r.lockedUntil = now + m_policy.lockFor;
+        }
+        return m_db.setSetting(kCodeFailuresKey, std::to_string(failures));
+    });
+    if (!s) return makeError("cannot count the unknown sign-in code: " + s.message());
+    if (r.outcome == SignInOutcome::LockedOut)
+        r.message = "Too many unknown sign-in codes: sign-in by code is locked until " + localClock(*r.lockedUntil);
+    else
+        r.message = "No profile has the code " + trim(code);
+    r.attemptsLeft = std::max(0, m_policy.maxAttempts - failures);
+    return r;
+}
+
+Expected<SignInResult> AccountStore::signInWithCode(const std::string& code, const std::string& pin, TimePoint now) {
+    auto found = findByCode(code, now);
+    if (!found) return found.error();
+    if (found->outcome != SignInOutcome::Ok) return found;
+    return signIn(found->account->id, pin, now);
+}
+
+Status AccountStore::longEnough(const std::string& pin) const {
+    if (Status v = validatePin(pin); !v) return v;
+    auto min = minPinDigits();
+    if (!min) return makeError(min.error().message);
+    if (static_cast<int>(pin.size()) < *min)
+        return makeError("PINs here must have at least " + std::to_string(*min) + " digits");
+    return {};
+}
+
+Expected<int> AccountStore::minPinDigits() const {
+    auto v = m_db.setting(kMinPinDigitsKey);
+    if (!v) return v.error();
+    if (!*v) return 4;
+    int n = std::atoi((*v)->c_str());
+    return std::clamp(n, 4, 8);
+}
+
+Status AccountStore::setMinPinDigits(int digits) {
+    if (digits < 4 || digits > 8) return makeError("the fewest digits of a PIN must be 4 to 8, not " + std::to_string(digits));
+    return m_db.setSetting(kMinPinDigitsKey, std::to_string(digits));
 }
 
 Status AccountStore::setPin(Id profileId, const std::string& pin) {
@@ -546,6 +619,7 @@ Status AccountStore::setPin(Id profileId, const std::string& pin) {
     if (pin.empty()) {
         if (acc->role == Role::Therapist) return makeError(what + ": a therapist needs a PIN");
     } else {
+        if (Status s = longEnough(pin); !s) return makeError(what + ": " + s.message());
         auto h = hashPin(pin);
         if (!h) return makeError(what + ": " + h.error().message);
         hash = *h;
@@ -698,7 +772,9 @@ Expected<std::optional<ProgramRecord>> AccountStore::program(const std::string& 
     auto row = firstRow(st, "cannot read program '" + id + "'");
     if (!row) return row.error();
     if (!*row) return std::optional<ProgramRecord>{};
-    return std::optional<ProgramRecord>(readProgram(st));
+    ProgramRecord rec = readProgram(st);
+    if (Status ok = detail::readOk(m_db, st, "cannot read program '" + id + "'"); !ok) return makeError(ok.message());
+    return std::optional<ProgramRecord>(std::move(rec));
 }
 
 Expected<Id> AccountStore::assign(const Assignment& a) {
@@ -742,7 +818,9 @@ Expected<std::optional<Assignment>> AccountStore::currentAssignment(Id patientId
     auto row = firstRow(st, "cannot read the assignment of profile " + std::to_string(patientId));
     if (!row) return row.error();
     if (!*row) return std::optional<Assignment>{};
-    return std::optional<Assignment>(readAssignment(st));
+    Assignment rec = readAssignment(st);
+    if (Status ok = detail::readOk(m_db, st, "cannot read the assignment of profile " + std::to_string(patientId)); !ok) return makeError(ok.message());
+    return std::optional<Assignment>(std::move(rec));
 }
 
 Expected<std::vector<Assignment>> AccountStore::assignments(Id patientId) const {

@@ -230,13 +230,23 @@ std::int64_t Statement::i64(int c) const { return m_impl->i64(c); }
 int Statement::i32(int c) const { return static_cast<int>(m_impl->i64(c)); }
 double Statement::real(int c) const { return m_impl->real(c); }
 std::string Statement::text(int c) const { return m_impl->text(c); }
+TimePoint Statement::time(int c) const {
+    std::string t = text(c);
+    if (auto p = parseUtc(t)) return *p;
+    if (m_readError.empty())
+        m_readError = "column " + columnName(c) + " holds '" + t.substr(0, 40) + "', not a time (YYYY-MM-DDTHH:MM:SSZ)";
+    return TimePoint{};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Database
 
 int Database::latestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
-const char* Database::migrationText(int index) { return kMigrations[index]; }
+const char* Database::migrationText(int index) {
+    if (index < 0 || index >= latestSchemaVersion()) return "";
+    return kMigrations[index];
+}
 
 Database::~Database() = default;
 
@@ -252,6 +262,17 @@ Expected<std::unique_ptr<Database>> Database::connect(const std::string& connect
     return openSqlite(connection);
 }
 
+Status Database::checkSchemaVersion(int version) {
+    if (version < 0)
+        return makeError("is corrupt (its schema version is " + std::to_string(version) +
+                         ", below 0); it was left untouched");
+    if (version > latestSchemaVersion())
+        return makeError("was written by a newer PT Coach (schema version " + std::to_string(version) +
+                         ", this build knows up to " + std::to_string(latestSchemaVersion()) +
+                         "); it was left untouched");
+    return {};
+}
+
 int Database::schemaVersion() const {
     auto v = readSchemaVersion();
     return v ? *v : -1;
@@ -262,6 +283,7 @@ Status Database::transaction(const std::function<Status()>& body) {
         // Inside a transaction already: part of it.
         return body();
     }
+    if (!readOnlyReason().empty()) return makeError("cannot save: " + readOnlyReason());
     // A retried body starts again from scratch; a short random pause lets the other writer finish.
     constexpr int kAttempts = 12;
     std::minstd_rand jitter(static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
@@ -276,7 +298,10 @@ Status Database::transaction(const std::function<Status()>& body) {
             s = makeError("cannot save (commit failed: " + c.message() + ")");
         }
         bool again = retryable() && attempt < kAttempts;
-        rollback();
+        if (Status r = rollback(); !r) {
+            // The connection is in an unknown state: no retry, and the error says so.
+            return makeError(s.message() + " (and rolling back failed: " + r.message() + ")");
+        }
         if (!again) return s;
         std::this_thread::sleep_for(std::chrono::milliseconds(1 + jitter() % (4 * attempt)));
     }
@@ -289,10 +314,7 @@ Status Database::migrate() {
     Status s = transaction([&]() -> Status {
         auto from = readSchemaVersion();
         if (!from) return makeError(from.error().message);
-        if (*from > latestSchemaVersion())
-            return makeError("it was written by a newer PT Coach (schema version " + std::to_string(*from) +
-                             ", this build knows up to " + std::to_string(latestSchemaVersion()) +
-                             "); it was left untouched");
+        if (Status known = checkSchemaVersion(*from); !known) return known;
         for (int v = *from; v < latestSchemaVersion(); ++v) {
             if (Status e = exec(migrationSql(v)); !e)
                 return makeError("migration to schema version " + std::to_string(v + 1) + " failed: " + e.message());
@@ -300,16 +322,20 @@ Status Database::migrate() {
         }
         return {};
     });
-    unlockAfterMigration();
-    return s;
+    Status unlocked = unlockAfterMigration();
+    if (!s) return s;
+    return unlocked;
 }
 
-std::optional<std::string> Database::setting(const std::string& key) const {
+Expected<std::optional<std::string>> Database::setting(const std::string& key) const {
     Statement st = prepare("SELECT value FROM settings WHERE key = ?");
-    if (!st.ok()) return std::nullopt;
+    if (!st.ok()) return makeError("cannot read setting '" + key + "' from the " + describe() + ": " + st.prepareError());
     st.bind(key);
-    if (st.step() == Statement::Step::Row) return st.text(0);
-    return std::nullopt;
+    switch (st.step()) {
+        case Statement::Step::Row: return std::optional<std::string>(st.text(0));
+        case Statement::Step::Done: return std::optional<std::string>();
+        default: return makeError("cannot read setting '" + key + "' from the " + describe() + ": " + st.error());
+    }
 }
 
 Status Database::setSetting(const std::string& key, const std::string& value) {

@@ -335,10 +335,13 @@ protected:
         PQclear(res);
         return out;
     }
-    void rollback() override {
+    Status rollback() override {
         m_last.inTransaction = false;
         PGresult* res = PQexec(m_conn, "ROLLBACK");
+        Status out;
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) out = makeError(PQerrorMessage(m_conn));
         PQclear(res);
+        return out;
     }
     bool retryable() const override { return m_last.sqlstate == "40001" || m_last.sqlstate == "40P01"; }
 
@@ -367,9 +370,12 @@ protected:
             return makeError("cannot lock the database for its schema update: " + s.message());
         return {};
     }
-    void unlockAfterMigration() override {
-        exec("SELECT pg_advisory_unlock(hashtext('ptcoach.migrate.' || current_database() || '.' || "
-             "coalesce(current_schema(), '')))");
+    Status unlockAfterMigration() override {
+        if (Status s = exec("SELECT pg_advisory_unlock(hashtext('ptcoach.migrate.' || current_database() || '.' || "
+                            "coalesce(current_schema(), '')))");
+            !s)
+            return makeError("cannot release the schema update's lock: " + s.message());
+        return {};
     }
 
 private:

@@ -21,14 +21,26 @@ std::string faultsJson(const std::vector<std::pair<std::string, int>>& faults) {
     return a.dump();
 }
 
-std::vector<std::pair<std::string, int>> parseFaults(const std::string& text) {
+// The faults column as saveSession writes it; anything else is an error that says what it found
+// (a corrupt row is reported, never dropped without a word).
+Expected<std::vector<std::pair<std::string, int>>> parseFaults(const std::string& text) {
     std::vector<std::pair<std::string, int>> out;
     auto j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_array()) return out;
-    for (const auto& f : j)
-        if (f.is_object() && f.contains("code") && f["code"].is_string() && f.contains("count") &&
-            f["count"].is_number_integer())
-            out.emplace_back(f["code"].get<std::string>(), f["count"].get<int>());
+    auto bad = [&](const std::string& why) {
+        return makeError("its faults are not a list of {\"code\", \"count\"} (" + why + ": '" + text.substr(0, 80) +
+                         (text.size() > 80 ? "...'" : "'") + ")");
+    };
+    if (j.is_discarded()) return bad("not JSON");
+    if (!j.is_array()) return bad("not a list");
+    for (size_t i = 0; i < j.size(); ++i) {
+        const auto& f = j[i];
+        if (!f.is_object() || !f.contains("code") || !f["code"].is_string() || !f.contains("count") ||
+            !f["count"].is_number_integer())
+            return bad("entry " + std::to_string(i) + " is not {\"code\": text, \"count\": a whole number}");
+        auto count = f["count"].get<long long>();
+        if (count < 0 || count > 1000000000) return bad("entry " + std::to_string(i) + " has count " + std::to_string(count));
+        out.emplace_back(f["code"].get<std::string>(), static_cast<int>(count));
+    }
     return out;
 }
 
@@ -146,13 +158,14 @@ Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileI
                 return s;
             });
     if (!out) return out.error();
+    std::string faultsError;
     for (auto& s : *out) {
         auto results = selectAll<ExerciseResultRecord>(
                 db,
                 "SELECT exercise_id, side, sets_done, reps_done, reps_planned, hold_s, hold_planned_s, rom, quality, "
-                "faults FROM exercise_results WHERE session_id = ? ORDER BY position, id",
+                "faults, id FROM exercise_results WHERE session_id = ? ORDER BY position, id",
                 "read exercise results", [&](Statement& r) { r.bind(s.id); },
-                [](const Statement& r) {
+                [&](const Statement& r) {
                     ExerciseResultRecord e;
                     e.exerciseId = r.text(0);
                     e.side = r.text(1);
@@ -163,10 +176,16 @@ Expected<std::vector<SessionRecord>> listSessions(Database& db, int64_t profileI
                     e.holdPlannedS = r.real(6);
                     e.rom = r.optReal(7);
                     e.quality = r.optReal(8);
-                    e.faults = parseFaults(r.text(9));
+                    auto faults = parseFaults(r.text(9));
+                    if (faults) e.faults = std::move(*faults);
+                    else if (faultsError.empty())
+                        faultsError = "cannot read the history in the " + db.describe() + ": session #" +
+                                      std::to_string(s.id) + ", exercise result #" + std::to_string(r.i64(10)) +
+                                      " (" + e.exerciseId + "): " + faults.error().message;
                     return e;
                 });
         if (!results) return results.error();
+        if (!faultsError.empty()) return makeError(faultsError);
         s.exercises = std::move(*results);
     }
     return out;

@@ -39,6 +39,12 @@ Expected<Id> insertOne(Database& db, const std::string& sql, const std::string& 
     return id;
 }
 
+// A row read with the Statement getters held what they can read (see Statement::readError()).
+inline Status readOk(const Database& db, const Statement& st, const std::string& what) {
+    if (st.readError().empty()) return {};
+    return makeError(what + ": " + db.describe() + ": " + st.readError());
+}
+
 // Every row of a SELECT, each made into a T by `read`; `bindArgs` binds the parameters.
 template <typename T, typename Bind, typename Read>
 Expected<std::vector<T>> selectAll(const Database& db, const std::string& sql, const std::string& what,
@@ -48,7 +54,10 @@ Expected<std::vector<T>> selectAll(const Database& db, const std::string& sql, c
     bindArgs(st);
     std::vector<T> out;
     Statement::Step rc;
-    while ((rc = st.step()) == Statement::Step::Row) out.push_back(read(st));
+    while ((rc = st.step()) == Statement::Step::Row) {
+        out.push_back(read(st));
+        if (!st.readError().empty()) return makeError("cannot " + what + ": " + db.describe() + ": " + st.readError());
+    }
     if (rc != Statement::Step::Done) return makeError("cannot " + what + ": " + st.error());
     return out;
 }

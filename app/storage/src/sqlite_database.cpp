@@ -2,7 +2,13 @@
 // transactions with a busy timeout so two processes on one file wait for each other.
 #include <sqlite3.h>
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <system_error>
 #include <thread>
 
@@ -13,7 +19,52 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+// SQLite's message, with what the operating system said when that explains it better ("disk I/O
+// error" is often a full disk).
+std::string osHint(sqlite3* db) {
+    int code = sqlite3_errcode(db) & 0xff;
+    if (code == SQLITE_FULL) return " (the disk is full)";
+    if (code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_READONLY) {
+        switch (sqlite3_system_errno(db)) {
+            case ENOSPC:
+            case EDQUOT: return " (the disk is full)";
+            case EROFS: return " (the disk is read-only)";
+            case EACCES:
+            case EPERM: return " (no permission)";
+            default: break;
+        }
+    }
+    return "";
+}
+std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) + osHint(db) : "out of memory"; }
+
+// Why nothing can be written at `file` (its folder or itself read-only), or "".
+std::string readOnlyReason(const fs::path& file) {
+    fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+    struct statvfs vfs {};
+    if (::statvfs(dir.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+        return "the data folder " + dir.string() + " is on a read-only disk";
+    if (::access(dir.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+        return "the data folder " + dir.string() + " is read-only";
+    if (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), W_OK) != 0)
+        return "the database file " + file.string() + " is read-only";
+    return {};
+}
+
+// "file:" URI of a path (for SQLite's URI parameters), with the characters URIs reserve escaped.
+std::string fileUri(const fs::path& file) {
+    std::string uri = "file:";
+    for (unsigned char c : fs::absolute(file).string()) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            uri += buf;
+        }
+    }
+    return uri;
+}
 
 class SqliteStatement final : public Statement::Impl {
 public:
@@ -72,7 +123,8 @@ private:
 
 class SqliteDatabase final : public Database {
 public:
-    SqliteDatabase(sqlite3* db, fs::path file) : Database(std::move(file)), m_db(db) {}
+    SqliteDatabase(sqlite3* db, fs::path file, std::string readOnly)
+        : Database(std::move(file)), m_db(db), m_readOnly(std::move(readOnly)) {}
     ~SqliteDatabase() override {
         if (m_db) sqlite3_close_v2(m_db);
     }
@@ -85,7 +137,7 @@ public:
     Status exec(const std::string& sql) override {
         char* err = nullptr;
         if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-            std::string msg = err ? err : sqliteMessage(m_db);
+            std::string msg = err ? err + osHint(m_db) : sqliteMessage(m_db);
             sqlite3_free(err);
             return makeError(msg);
         }
@@ -96,10 +148,7 @@ public:
     Status check() {
         auto version = readSchemaVersion();
         if (!version) return makeError(version.error().message);
-        if (*version > latestSchemaVersion())
-            return makeError("was written by a newer PT Coach (schema version " + std::to_string(*version) +
-                             ", this build knows up to " + std::to_string(latestSchemaVersion()) +
-                             "); it was left untouched");
+        if (Status known = checkSchemaVersion(*version); !known) return known;
         Statement st = prepare("PRAGMA quick_check");
         std::string result = st.ok() ? "" : st.prepareError();
         if (st.ok()) result = st.step() == Statement::Step::Row ? st.text(0) : st.error();
@@ -107,9 +156,31 @@ public:
         return {};
     }
 
+    Status checkCanSave() const override {
+        if (!m_readOnly.empty()) return makeError("nothing can be saved: " + m_readOnly);
+        fs::path dir = m_path.has_parent_path() ? m_path.parent_path() : fs::path(".");
+        struct statvfs vfs {};
+        if (::statvfs(dir.c_str(), &vfs) == 0) {
+            unsigned long long freeBytes = static_cast<unsigned long long>(vfs.f_bavail) * vfs.f_frsize;
+            if (freeBytes < kMinFreeBytes)
+                return makeError("nothing can be saved: the disk holding " + dir.string() + " is full (" +
+                                 std::to_string(freeBytes / 1024) + " kB free)");
+        }
+        return {};
+    }
+
     // Checks the file, sets the connection up and migrates it. Messages follow "database <file> ".
     Status start() {
         if (Status s = check(); !s) return s;
+        if (!m_readOnly.empty()) {
+            // Reads only: no WAL switch, no migration (a database that needs one cannot be read).
+            auto v = readSchemaVersion();
+            if (!v) return makeError(v.error().message);
+            if (*v < latestSchemaVersion())
+                return makeError("needs updating to schema version " + std::to_string(latestSchemaVersion()) +
+                                 " (it is at " + std::to_string(*v) + "), and " + m_readOnly);
+            return {};
+        }
         // Switching a new file to WAL takes the file for a moment; when two kiosks open a fresh
         // database at once, the second may be told "locked" without waiting: wait and retry.
         Status setup;
@@ -127,7 +198,11 @@ public:
 protected:
     Status begin() override { return exec("BEGIN IMMEDIATE"); }
     Status commit() override { return exec("COMMIT"); }
-    void rollback() override { exec("ROLLBACK"); }
+    Status rollback() override {
+        // SQLite rolls some failed transactions back itself (a full disk, an I/O error).
+        if (sqlite3_get_autocommit(m_db)) return {};
+        return exec("ROLLBACK");
+    }
     Expected<int> readSchemaVersion() const override {
         Statement st = prepare("PRAGMA user_version");
         if (!st.ok())
@@ -140,8 +215,13 @@ protected:
     Status writeSchemaVersion(int version) override { return exec("PRAGMA user_version = " + std::to_string(version)); }
     std::string migrationSql(int index) const override { return migrationText(index); }
 
+    const std::string& readOnlyReason() const override { return m_readOnly; }
+
 private:
+    // Less free space than this and a session could not be saved: say so before it starts.
+    static constexpr unsigned long long kMinFreeBytes = 2ull * 1024 * 1024;
     sqlite3* m_db;
+    std::string m_readOnly;  // why this database is open for reading only, or ""
 };
 
 }  // namespace
@@ -153,14 +233,24 @@ Expected<std::unique_ptr<Database>> openSqlite(const fs::path& file) {
         if (ec) return makeError("cannot create data directory " + file.parent_path().string() + ": " + ec.message());
     }
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                             nullptr);
+    // A database in a folder (or a file) that cannot be written is opened for reading only, so
+    // that the history can still be read; without a writable folder SQLite cannot keep its WAL
+    // index beside the file, so the file is read as immutable.
+    std::string readOnly = readOnlyReason(file);
+    std::error_code exists;
+    if (!readOnly.empty() && !fs::exists(file, exists))
+        return makeError("cannot create database " + file.string() + ": " + readOnly);
+    int rc = readOnly.empty()
+                     ? sqlite3_open_v2(file.c_str(), &raw,
+                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr)
+                     : sqlite3_open_v2((fileUri(file) + "?immutable=1").c_str(), &raw,
+                                       SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = sqliteMessage(raw);
         sqlite3_close(raw);
         return makeError("cannot open database " + file.string() + ": " + msg);
     }
-    auto db = std::make_unique<SqliteDatabase>(raw, file);
+    auto db = std::make_unique<SqliteDatabase>(raw, file, readOnly);
     sqlite3_busy_timeout(raw, 10000);
     if (Status s = db->start(); !s) return makeError("database " + file.string() + " " + s.message());
     return std::unique_ptr<Database>(std::move(db));

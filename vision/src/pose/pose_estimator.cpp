@@ -86,8 +86,9 @@ struct PoseEstimator::Impl {
         worldSmoother.reset();
     }
 
-    // Runs the detector on the whole image; returns the ROI of the largest person, if any.
-    std::optional<PoseRoi> detect(const cv::Mat& rgb, PoseResult& res) {
+    // Runs the detector on the whole image; returns the ROI of the largest person, if any. A model
+    // that fails to run or gives outputs of the wrong shape is an error, never "no person".
+    Expected<std::optional<PoseRoi>> detect(const cv::Mat& rgb, PoseResult& res) {
         auto t0 = std::chrono::steady_clock::now();
         const int W = rgb.cols, H = rgb.rows;
         const float side = static_cast<float>(std::max(W, H));
@@ -95,20 +96,20 @@ struct PoseEstimator::Impl {
                                      1.0f, /*zeroBorder=*/true);
         auto out = detector.run(input);
         res.ranDetector = true;
-        if (!out || out->size() < 2) {
-            res.detectorMs = msSince(t0);
-            return std::nullopt;
-        }
+        if (!out) return makeError("the pose detector failed: " + out.error().message);
+        if (out->size() < 2)
+            return makeError("the pose detector gave " + std::to_string(out->size()) +
+                             " outputs, expected boxes and scores");
         const cv::Mat& boxes = (*out)[0].total() >= (*out)[1].total() ? (*out)[0] : (*out)[1];
         const cv::Mat& scores = (*out)[0].total() >= (*out)[1].total() ? (*out)[1] : (*out)[0];
-        if (boxes.total() != anchors.size() * 12 || scores.total() != anchors.size()) {
-            res.detectorMs = msSince(t0);
-            return std::nullopt;
-        }
+        if (boxes.total() != anchors.size() * 12 || scores.total() != anchors.size())
+            return makeError("the pose detector gave " + std::to_string(boxes.total()) + " box values and " +
+                             std::to_string(scores.total()) + " scores, expected " +
+                             std::to_string(anchors.size() * 12) + " and " + std::to_string(anchors.size()));
         auto dets = weightedNms(decodeDetections(boxes.ptr<float>(), scores.ptr<float>(), anchors,
                                                  options.minDetectionConfidence));
         res.detectorMs = msSince(t0);
-        if (dets.empty()) return std::nullopt;
+        if (dets.empty()) return std::optional<PoseRoi>();
         // Several people: the largest body (hip centre to full-body point distance).
         auto toPx = [&](cv::Point2f p) {
             return cv::Point2f((p.x - 0.5f) * side + W / 2.0f, (p.y - 0.5f) * side + H / 2.0f);
@@ -123,18 +124,23 @@ struct PoseEstimator::Impl {
                 best = &d;
             }
         }
-        return roiFromPoints(toPx(best->keypoints[0]), toPx(best->keypoints[1]));
+        return std::optional<PoseRoi>(roiFromPoints(toPx(best->keypoints[0]), toPx(best->keypoints[1])));
     }
 
-    // Runs the landmark model on a ROI. Returns false when no pose is present there.
-    bool landmarks(const cv::Mat& rgb, const PoseRoi& roi, PoseResult& res, std::array<cv::Point2f, 2>& aux) {
+    // Runs the landmark model on a ROI. Returns false when no pose is present there; a model that
+    // fails to run is an error.
+    Expected<bool> landmarks(const cv::Mat& rgb, const PoseRoi& roi, PoseResult& res, std::array<cv::Point2f, 2>& aux) {
         auto t0 = std::chrono::steady_clock::now();
         cv::Mat input = cropToTensor(rgb, roi.cx, roi.cy, roi.size, roi.size, roi.rotation, kLandmarkSize,
                                      kLandmarkSize, 0.0f, 1.0f, /*zeroBorder=*/false);
         auto out = landmarker.run(input);
         res.landmarksMs = msSince(t0);
-        if (!out) return false;
+        if (!out) return makeError("the landmark model failed: " + out.error().message);
         const auto& o = *out;
+        const int needed = std::max({outs.flag, outs.landmarks, outs.world, outs.heatmap});
+        if (static_cast<int>(o.size()) <= needed)
+            return makeError("the landmark model gave " + std::to_string(o.size()) + " outputs, expected " +
+                             std::to_string(needed + 1));
         res.score = o[outs.flag].ptr<float>()[0];
         if (!(res.score > options.minTrackingConfidence)) return false;
 
@@ -223,19 +229,36 @@ struct PoseEstimator::Impl {
         }
     }
 
-    PoseResult process(const cv::Mat& bgr, bool track, int64_t tMs) {
+    Expected<PoseResult> process(const cv::Mat& bgr, bool track, int64_t tMs) {
         auto t0 = std::chrono::steady_clock::now();
         PoseResult res;
         res.imageWidth = bgr.cols;
         res.imageHeight = bgr.rows;
-        if (bgr.empty() || bgr.type() != CV_8UC3) return res;
+        if (bgr.empty()) return makeError("pose estimation was given an empty picture");
+        if (bgr.type() != CV_8UC3)
+            return makeError("pose estimation needs an 8-bit BGR picture (CV_8UC3), was given " +
+                             cv::typeToString(bgr.type()) + " " + std::to_string(bgr.cols) + "x" +
+                             std::to_string(bgr.rows));
         cv::Mat rgb;
         cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
 
         std::optional<PoseRoi> roi = track ? trackedRoi : std::nullopt;
-        if (!roi) roi = detect(rgb, res);
+        auto fail = [&](const Error& e) {
+            if (track) resetTracking();
+            return e;
+        };
+        if (!roi) {
+            auto d = detect(rgb, res);
+            if (!d) return fail(d.error());
+            roi = *d;
+        }
         std::array<cv::Point2f, 2> aux{};
-        bool found = roi && landmarks(rgb, *roi, res, aux);
+        bool found = false;
+        if (roi) {
+            auto l = landmarks(rgb, *roi, res, aux);
+            if (!l) return fail(l.error());
+            found = *l;
+        }
         if (!found) {
             res.person = false;
             res.landmarks = {};
@@ -306,9 +329,9 @@ Expected<std::unique_ptr<PoseEstimator>> PoseEstimator::create(const PoseEstimat
 PoseEstimator::PoseEstimator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 PoseEstimator::~PoseEstimator() = default;
 
-PoseResult PoseEstimator::detectImage(const cv::Mat& bgr) { return m_impl->process(bgr, false, 0); }
+Expected<PoseResult> PoseEstimator::detectImage(const cv::Mat& bgr) { return m_impl->process(bgr, false, 0); }
 
-PoseResult PoseEstimator::detectForVideo(const cv::Mat& bgr, int64_t timestampMs) {
+Expected<PoseResult> PoseEstimator::detectForVideo(const cv::Mat& bgr, int64_t timestampMs) {
     if (m_impl->options.staticImages) return m_impl->process(bgr, false, 0);
     if (timestampMs <= m_impl->lastTimestampMs) m_impl->resetTracking();
     m_impl->lastTimestampMs = timestampMs;

@@ -68,10 +68,13 @@ public:
     static Expected<std::unique_ptr<PoseEstimator>> create(const PoseEstimatorOptions& options);
     ~PoseEstimator();
 
-    // One image on its own (detector every time, no smoothing). `bgr` is 8-bit BGR.
-    PoseResult detectImage(const cv::Mat& bgr);
-    // The next video frame. Timestamps must increase; a smaller one restarts tracking.
-    PoseResult detectForVideo(const cv::Mat& bgr, int64_t timestampMs);
+    // One image on its own (detector every time, no smoothing). `bgr` is 8-bit BGR. Nobody in
+    // the picture is a result with person = false; an empty picture, another pixel format or a
+    // model that fails to run is an Error (never "no person").
+    Expected<PoseResult> detectImage(const cv::Mat& bgr);
+    // The next video frame. Timestamps must increase; a smaller one restarts tracking. Errors as
+    // detectImage (tracking restarts after one).
+    Expected<PoseResult> detectForVideo(const cv::Mat& bgr, int64_t timestampMs);
     // Forgets the tracked person and smoothing state.
     void reset();
 

@@ -12,7 +12,7 @@ struct Error {
 };
 
 template <typename T>
-class Expected {
+class [[nodiscard]] Expected {
 public:
     Expected(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
     Expected(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
@@ -35,7 +35,7 @@ private:
 };
 
 // For operations that return nothing but may fail.
-class Status {
+class [[nodiscard]] Status {
 public:
     Status() = default;
     Status(Error e) : m_error(std::move(e.message)), m_failed(true) {}

@@ -1,6 +1,7 @@
 #pragma once
 // Strict reading of JSON data files: every problem names the file, the JSON path and what was
 // expected; unknown keys are errors.
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <string>
@@ -41,7 +42,17 @@ private:
     std::vector<std::string> m_problems;
 };
 
-// Reads and parses a JSON file; a parse error names the file, line and column.
-Expected<nlohmann::json> readJsonFile(const std::filesystem::path& file);
+// Deeper nesting than this is refused (no data file of PT Coach nests more than a few levels).
+inline constexpr size_t kMaxJsonDepth = 100;
+// The largest JSON file readJsonFile takes by default.
+inline constexpr std::uintmax_t kMaxJsonFileBytes = 256ull * 1024 * 1024;
+
+// Parses JSON text; every error (syntax, a number outside a double's range, nesting too deep)
+// names `name`, the line and column and the JSON path where it happened, and never throws.
+Expected<nlohmann::json> parseJsonText(const std::string& text, const std::string& name);
+
+// Reads (a regular file of at most maxBytes, see file_read.h) and parses a JSON file, with the
+// errors of parseJsonText.
+Expected<nlohmann::json> readJsonFile(const std::filesystem::path& file, std::uintmax_t maxBytes = kMaxJsonFileBytes);
 
 }  // namespace ptcoach

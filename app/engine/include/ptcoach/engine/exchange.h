@@ -40,6 +40,13 @@ std::optional<int64_t> parseDate(const std::string& text);
 // or another format, a newer format version, unknown exercises, doses out of range, the week rules.
 Expected<ProgramDefinition> importProgramFile(const std::filesystem::path& file,
                                               const std::vector<analysis::ExerciseDefinition>& exercises);
+// The same, for a document read already (`file` names it in errors).
+Expected<ProgramDefinition> importProgramJson(const nlohmann::json& doc, const std::string& file,
+                                              const std::vector<analysis::ExerciseDefinition>& exercises);
+// Reads an exchange file's JSON: a regular file (a FIFO, a device or a folder is refused without
+// reading it), not empty, at most kMaxExchangeFileBytes (checked before reading), valid JSON
+// (file:line:column and the JSON path otherwise). `what` names it: "a program file".
+Expected<nlohmann::json> readExchangeJson(const std::filesystem::path& file, const char* what);
 // Writes programText(program) atomically.
 Status exportProgramFile(const ProgramDefinition& program, const std::filesystem::path& file);
 

@@ -97,8 +97,9 @@ TimePoint addLocalDays(TimePoint dayStart, int days);
 // A time in local time, formatted with strftime's `format`.
 std::string localText(TimePoint t, const char* format = "%a %d %b %Y %H:%M");
 
-// The planned sessions a week for a profile, kept in settings ("profile.<id>.sessions_per_week").
-int plannedSessionsPerWeek(const storage::Database& db, storage::Id profileId, int fallback = 4);
+// The planned sessions a week for a profile, kept in settings ("profile.<id>.sessions_per_week");
+// `fallback` when not set (or not a number 0-14); a read error is an Error.
+Expected<int> plannedSessionsPerWeek(const storage::Database& db, storage::Id profileId, int fallback = 4);
 Status setPlannedSessionsPerWeek(storage::Database& db, storage::Id profileId, int perWeek);
 
 Expected<ProgressSummary> buildProgress(const storage::RecoveryStore& store, storage::Id profileId, TimePoint now,

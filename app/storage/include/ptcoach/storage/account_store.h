@@ -112,7 +112,18 @@ public:
     // until now + lockFor and resets the counter; while locked even the right PIN is refused
     // (without checking it). The right PIN resets the counter. Archived profiles: NoSuchProfile.
     Expected<SignInResult> signIn(Id profileId, const std::string& pin, TimePoint now);
+    // By sign-in code. Codes cannot be probed: maxAttempts unknown codes in a row (counted for the
+    // whole database, atomically) lock sign-in by code for lockFor (LockedOut, for every code);
+    // a known code resets the count.
     Expected<SignInResult> signInWithCode(const std::string& code, const std::string& pin, TimePoint now);
+    // The same look-up without a PIN (for headless commands, which then ask for the PIN): Ok with
+    // the account, NoSuchProfile (counted as above) or LockedOut.
+    Expected<SignInResult> findByCode(const std::string& code, TimePoint now);
+
+    // The fewest digits a new PIN may have here (4-8; default 4): a clinic can require 6 or more
+    // (a 4-digit PIN falls to an offline search of a copy of the database in under an hour).
+    Expected<int> minPinDigits() const;
+    Status setMinPinDigits(int digits);
 
     // Leaving a kiosk: the therapist's PIN, with wrong tries counted and locked out apart from
     // sign-in (schema 4's exit_failed_pins, exit_locked_until), so a patient trying PINs at the kiosk
@@ -156,6 +167,7 @@ private:
     Expected<std::optional<Account>> find(Id id) const;
     Expected<std::optional<std::string>> pinHash(Id id) const;
     Status requireTherapist(Id id, const char* what) const;
+    Status longEnough(const std::string& pin) const;  // 4-8 digits and at least minPinDigits()
     Expected<std::string> uniqueCode(const std::optional<std::string>& wanted, Role role) const;
     Expected<SignInResult> wrongPin(const Account& acc, TimePoint now);
     Expected<std::vector<Account>> listAccounts(const std::string& where, std::optional<Id> bindId,

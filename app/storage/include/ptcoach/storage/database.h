@@ -93,11 +93,17 @@ public:
     }
     std::optional<double> optReal(int c) const { return isNull(c) ? std::nullopt : std::optional<double>(real(c)); }
     std::optional<std::string> optText(int c) const { return isNull(c) ? std::nullopt : std::optional(text(c)); }
-    TimePoint time(int c) const { return parseUtc(text(c)).value_or(TimePoint{}); }
-    std::optional<TimePoint> optTime(int c) const { return isNull(c) ? std::nullopt : parseUtc(text(c)); }
+    // A column of formatUtc text. Text that is not a time is never taken for the epoch (or for
+    // NULL): the first such column is kept in readError(), which selectAll and the stores check
+    // after each row (the value returned then is meaningless).
+    TimePoint time(int c) const;
+    std::optional<TimePoint> optTime(int c) const { return isNull(c) ? std::nullopt : std::optional(time(c)); }
+    // "column started_at holds 'yesterday', not a time ..." once a getter met bad data; else "".
+    const std::string& readError() const { return m_readError; }
 
 private:
     std::unique_ptr<Impl> m_impl;
+    mutable std::string m_readError;
 };
 
 class Database {
@@ -138,14 +144,26 @@ public:
     // Runs SQL with no result rows (several statements allowed).
     virtual Status exec(const std::string& sql) = 0;
 
-    std::optional<std::string> setting(const std::string& key) const;
+    // Whether a session started now could be saved: an error that says why not ("nothing can be
+    // saved: the data folder /x is read-only", "...: the disk holding /x is full (300 kB free)").
+    // The session screen shows it before the session starts.
+    virtual Status checkCanSave() const { return {}; }
+    // Why this database is open for reading only ("the data folder /x is read-only"), or "".
+    // Reads work; every transaction() is refused with this reason.
+    virtual const std::string& readOnlyReason() const {
+        static const std::string none;
+        return none;
+    }
+
+    // A setting's value; nullopt when it was never set. A read error is an Error, never "not set".
+    Expected<std::optional<std::string>> setting(const std::string& key) const;
     Status setSetting(const std::string& key, const std::string& value);
 
 protected:
     explicit Database(std::filesystem::path path) : m_path(std::move(path)) {}
     virtual Status begin() = 0;
     virtual Status commit() = 0;
-    virtual void rollback() = 0;
+    virtual Status rollback() = 0;
     // Whether the error of the last failed statement is worth a retry (PostgreSQL 40001, 40P01).
     virtual bool retryable() const { return false; }
     virtual Expected<int> readSchemaVersion() const = 0;
@@ -155,11 +173,14 @@ protected:
     // Taken before the migration transaction begins and released after it ends (PostgreSQL: a
     // session advisory lock so two kiosks starting at once migrate once).
     virtual Status lockForMigration() { return {}; }
-    virtual void unlockAfterMigration() {}
+    virtual Status unlockAfterMigration() { return {}; }
     Status migrate();
 
-    // The migrations as written (SQLite dialect).
+    // The migrations as written (SQLite dialect); empty outside 0 .. latestSchemaVersion() - 1.
     static const char* migrationText(int index);
+    // A version below 0 (a corrupt header) or above latestSchemaVersion() (a newer PT Coach) is
+    // an error that ends "it was left untouched"; messages follow "database <file> ".
+    static Status checkSchemaVersion(int version);
 
     std::filesystem::path m_path;
     int m_depth = 0;
