@@ -166,6 +166,7 @@ Expected<LandmarkSequence> readLandmarkCsv(std::istream& in, const std::string& 
             return fail("expected " + std::to_string(cols.size()) + " values, found " + std::to_string(cells.size()));
         LandmarkFrame f;
         f.imageWidth = width;
+        f.minVisibility = options.minVisibility;
         f.imageHeight = height;
         f.provided = provided;
         f.tMs = static_cast<int64_t>(std::llround(static_cast<double>(seq.frames.size()) * frameMs));
@@ -224,11 +225,15 @@ Expected<LandmarkSequence> readPoseJson(const std::filesystem::path& file) {
     if (!j.is_object() || !j.contains("frames") || !j["frames"].is_array())
         return makeError(file.string() + ": $.frames: missing (expected the array ptcoach-pose writes)");
     const auto& frames = j["frames"];
+    // The pose model that made the file sets the visibility cut-off.
+    if (j.contains("model") && j["model"].is_string()) seq.model = j["model"].get<std::string>();
+    const float cutoff = visibilityCutoff(seq.model);
     int64_t lastT = -1;
     for (size_t i = 0; i < frames.size(); ++i) {
         const auto& fr = frames[i];
         std::string path = "$.frames[" + std::to_string(i) + "]";
         LandmarkFrame f;
+        f.minVisibility = cutoff;
         f.tMs = check.integer(fr, path, "t_ms", 0, std::numeric_limits<int>::max());
         f.imageWidth = check.integer(fr, path, "image_width", 0, 100000, false, 0);
         f.imageHeight = check.integer(fr, path, "image_height", 0, 100000, false, 0);

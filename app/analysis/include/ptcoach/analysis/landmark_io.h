@@ -16,12 +16,14 @@ struct LandmarkSequence {
     std::string source;                  // file it came from
     std::vector<LandmarkFrame> frames;   // in file order
     std::vector<std::string> labels;     // per frame when the CSV has a `label` column, else empty
+    std::string model;                   // the pose model that made it, when the source says
 };
 
 struct CsvReadOptions {
     double fpsWhenNoTime = 30.0;  // timestamps for files without a t_ms column
     int imageWidth = 0;           // used when the file has no `# image_width=...` line
     int imageHeight = 0;
+    float minVisibility = kMinVisibility;  // the cut-off for the model that made the file
 };
 
 // Landmark CSV. Optional first line `# image_width=W image_height=H`; then a header, either
