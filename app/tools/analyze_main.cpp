@@ -227,6 +227,14 @@ int main(int argc, char** argv) {
         }
     }
     j["input"] = a.input.string();
+    if (seq->aspectEstimated) {
+        j["image_aspect_estimated"] = std::round(*seq->aspectEstimated * 1000.0f) / 1000.0f;
+        std::cerr << a.input.string() << ": no image size; the aspect estimated from the body is "
+                  << std::round(*seq->aspectEstimated * 1000.0f) / 1000.0f << " (give --image-size WxH if known)\n";
+    } else if (!seq->frames.empty() && seq->frames.front().imageWidth == 0) {
+        std::cerr << a.input.string() << ": no image size, and the body does not show the aspect: angles assume square "
+                     "pixels (give --image-size WxH)\n";
+    }
     j["frames_read"] = seq->frames.size();
     std::ofstream out(a.json);
     if (!out) {

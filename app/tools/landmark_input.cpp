@@ -1,6 +1,7 @@
 #include "landmark_input.h"
 
 #include <cctype>
+#include <cmath>
 
 #include "ptcoach/vision/frame_source.h"
 #include "ptcoach/vision/pose_estimator.h"
@@ -69,7 +70,13 @@ Expected<LandmarkSequence> readSequence(const fs::path& input, const InputOption
         c.imageWidth = o.imageWidth;
         c.imageHeight = o.imageHeight;
         if (o.minVisibility) c.minVisibility = *o.minVisibility;
-        return readLandmarkCsv(input, c);
+        auto seq = readLandmarkCsv(input, c);
+        if (seq && o.estimateAspect && !seq->frames.empty() && seq->frames.front().imageWidth == 0)
+            if (auto a = estimateAspect(seq->frames)) {
+                seq->aspectEstimated = a;
+                for (auto& f : seq->frames) f.imageWidth = static_cast<int>(std::lround(1000.0f * *a)), f.imageHeight = 1000;
+            }
+        return seq;
     }
     if (ext == ".json") {
         auto seq = readPoseJson(input);

@@ -16,6 +16,8 @@ struct InputOptions {
     double fps = 30;                   // a CSV without t_ms
     int imageWidth = 0, imageHeight = 0;  // a CSV without the image size line (0: unknown, square assumed)
     std::optional<float> minVisibility;   // the cut-off; default: the model's (CSV: that of lite and full)
+    // A CSV without its image size: estimate the aspect from the body (estimateAspect), else square.
+    bool estimateAspect = true;
 };
 
 Expected<analysis::LandmarkSequence> readSequence(const std::filesystem::path& input, const InputOptions& options);

@@ -299,4 +299,67 @@ void writeLandmarkCsv(std::ostream& out, const LandmarkSequence& seq) {
     }
 }
 
+std::optional<float> estimateAspect(const std::vector<LandmarkFrame>& frames) {
+    // Bones as (from, to) left-side landmarks; pairs of bones whose length ratio must not change.
+    struct Bone { int a, b; };
+    const Bone upperArm{lm::LeftShoulder, lm::LeftElbow}, forearm{lm::LeftElbow, lm::LeftWrist},
+        thigh{lm::LeftHip, lm::LeftKnee}, shank{lm::LeftKnee, lm::LeftAnkle}, trunk{lm::LeftShoulder, lm::LeftHip};
+    const std::pair<Bone, Bone> pairs[] = {{upperArm, forearm}, {thigh, shank}, {trunk, thigh}, {trunk, upperArm}};
+    // Per pair: the bones' components (dx in widths, dy in heights) in every frame and side that shows both.
+    std::vector<std::vector<std::array<float, 4>>> samples(std::size(pairs));
+    int framesWithPerson = 0;
+    for (const auto& f : frames) {
+        if (!f.person) continue;
+        ++framesWithPerson;
+        for (int side = 0; side < 2; ++side)
+            for (size_t k = 0; k < std::size(pairs); ++k) {
+                const Bone& p = pairs[k].first;
+                const Bone& q = pairs[k].second;
+                int pa = p.a + side, pb = p.b + side, qa = q.a + side, qb = q.b + side;
+                if (!f.visible(pa) || !f.visible(pb) || !f.visible(qa) || !f.visible(qb)) continue;
+                const auto& P = f.points;
+                samples[k].push_back({P[pb].x - P[pa].x, P[pb].y - P[pa].y, P[qb].x - P[qa].x, P[qb].y - P[qa].y});
+            }
+    }
+    if (framesWithPerson < 30) return std::nullopt;
+    auto spreadAt = [&](float a) {
+        double total = 0;
+        int used = 0;
+        for (const auto& s : samples) {
+            if (s.size() < 20) continue;
+            double sum = 0, sum2 = 0;
+            int n = 0;
+            for (const auto& v : s) {
+                double l1 = std::hypot(a * v[0], v[1]), l2 = std::hypot(a * v[2], v[3]);
+                if (l1 < 1e-6 || l2 < 1e-6) continue;
+                double r = std::log(l1 / l2);
+                sum += r, sum2 += r * r, ++n;
+            }
+            if (n < 20) continue;
+            double mean = sum / n;
+            total += sum2 / n - mean * mean;
+            ++used;
+        }
+        return used ? std::optional<double>(total / used) : std::nullopt;
+    };
+    float bestA = 0;
+    double best = 1e30, worst = 0;
+    for (int k = 45; k <= 230; k += 1) {
+        float a = k / 100.0f;
+        auto v = spreadAt(a);
+        if (!v) return std::nullopt;
+        if (*v < best) best = *v, bestA = a;
+        worst = std::max(worst, *v);
+    }
+    // Clearly better than the other aspects: the worst candidate varies five times as much.
+    if (!(best > 0) || worst / best < 5.0) return std::nullopt;
+    const float usual[] = {9.0f / 16.0f, 3.0f / 4.0f, 1.0f, 4.0f / 3.0f, 16.0f / 9.0f};
+    float snapped = usual[0];
+    for (float u : usual)
+        if (std::fabs(std::log(bestA / u)) < std::fabs(std::log(bestA / snapped))) snapped = u;
+    // Within 6% of a usual aspect: that one. Otherwise the fit itself: on the side-on curl video
+    // (16:9) it reads 1.5-1.65, low because the forearm turns a little out of the picture plane.
+    return std::fabs(std::log(bestA / snapped)) <= 0.06f ? snapped : bestA;
+}
+
 }  // namespace ptcoach::analysis
