@@ -600,12 +600,14 @@ struct ExerciseTracker::Impl {
                         }
                 }
             }
+            // Unseen since it was last judged (frames outside its phase do not count either way):
+            // after a while, tell the person what to show, while the rule applies.
             if (unseenNow) {
                 if (ruleUnseenSince[i] < 0) ruleUnseenSince[i] = t;
                 if (rep.unseen.empty() && t - ruleUnseenSince[i] >= opt.unseenAfterMs)
                     rep.unseen = "Show your " + partsOf(r.measure.id) + " so your form can be checked";
-            } else {
-                ruleUnseenSince[i] = -1;
+            } else if (phaseMatches(r, phase) && viewSatisfies(view, r.view)) {
+                ruleUnseenSince[i] = -1;  // judged
             }
             bool closed = false;
             bool on = stepEpisode(ruleEp[i], cond, t, r.minMs, opt.faultReleaseMs, closed);
