@@ -473,6 +473,17 @@ TEST_CASE("lower trunk rotation: the knees fall to each side and back, counted p
     for (const auto& e : r.repEvents) left += e.side == "left", right += e.side == "right";
     CHECK(left == 2);
     CHECK(right == 2);
+    // Seen from the side the far knee hides behind the near one: the knees stay together, the
+    // near one is enough.
+    for (auto& f : fs) f.points[lm::RightKnee].visibility = 0.2f;
+    CHECK(run("lower_trunk_rotation", fs).reps == 4);
+    // Standing, the position is what is missing.
+    auto standing = run("lower_trunk_rotation", frames(2000, [](int64_t) { return BodyPose{}; }));
+    CHECK(standing.frames.back().why == "Lie on your back");
+}
+
+TEST_CASE("lower trunk rotation on a real body: the bridge clip's lifts are not rotations", "[floor][floor31]") {
+    CHECK(run("lower_trunk_rotation", readClip("bridge_side_hansh.pose.json").frames).reps == 0);
 }
 
 TEST_CASE("modified side plank: the hip lifted off the floor, seen from the front", "[floor][floor19]") {

@@ -153,9 +153,9 @@ glm::vec3 point3(const LandmarkFrame& f, int i) {
 // Lying on the back with the knees bent, how far the knees have fallen toward `side`: the knees'
 // midpoint seen along the body's long axis (mid-hip to mid-shoulder), as an angle from "up"
 // (away from the floor, which is toward the camera's top for a body lying across the picture)
-// turned toward that side. Needs both hips, both knees and the shoulders.
+// turned toward that side. Needs both hips (which way is left), a knee and a shoulder.
 std::optional<float> kneeFall(const LandmarkFrame& f, BodySide side) {
-    if (!vis(f, {lm::LeftHip, lm::RightHip, lm::LeftKnee, lm::RightKnee}) ||
+    if (!vis(f, {lm::LeftHip, lm::RightHip}) || !(vis(f, lm::LeftKnee) || vis(f, lm::RightKnee)) ||
         !(vis(f, lm::LeftShoulder) || vis(f, lm::RightShoulder)))
         return std::nullopt;
     glm::vec3 lh = point3(f, lm::LeftHip), rh = point3(f, lm::RightHip);
@@ -163,12 +163,19 @@ std::optional<float> kneeFall(const LandmarkFrame& f, BodySide side) {
     glm::vec3 sh = vis(f, {lm::LeftShoulder, lm::RightShoulder})
                        ? 0.5f * (point3(f, lm::LeftShoulder) + point3(f, lm::RightShoulder))
                        : point3(f, vis(f, lm::LeftShoulder) ? lm::LeftShoulder : lm::RightShoulder);
-    glm::vec3 knees = 0.5f * (point3(f, lm::LeftKnee) + point3(f, lm::RightKnee));
+    // Each thigh from its own hip; the knees move together, so the far one, hidden in a side
+    // view, is not needed.
+    glm::vec3 thigh(0);
+    for (int s2 = 0; s2 < 2; ++s2)
+        if (vis(f, lm::LeftKnee + s2)) thigh += point3(f, lm::LeftKnee + s2) - point3(f, lm::LeftHip + s2);
     glm::vec3 axis = sh - hip;
     if (glm::length(axis) < 1e-6f) return std::nullopt;
     axis = glm::normalize(axis);
     auto across = [&](glm::vec3 v) { return v - glm::dot(v, axis) * axis; };
-    glm::vec3 k = across(knees - hip);
+    glm::vec3 k = across(thigh);
+    // Knees bent up off the body's axis; a thigh along it (the top of a bridge, legs straight)
+    // points nowhere across it.
+    if (glm::length(k) < 0.35f * glm::length(thigh)) return std::nullopt;
     glm::vec3 up = across(glm::vec3(0, -1, 0));
     glm::vec3 toLeft = across(lh - rh);  // the person's left, across the body
     if (glm::length(k) < 1e-6f || glm::length(up) < 1e-6f || glm::length(toLeft) < 1e-6f) return std::nullopt;

@@ -248,6 +248,13 @@ struct ExerciseTracker::Impl {
                 resetLane(lane);
             }
             laneWhy = "Show your " + partsOf(ts.measure.id) + " to the camera";
+            // Not yet in the start position: what it needs comes first (standing where the
+            // exercise lies down, the legs' measure is not what is missing).
+            if (lane.state == LaneState::Setup && f.person) {
+                bool seen = true;
+                std::string failed = failedCondition(ts.startConditions, f, trackedSide(lane), seen);
+                if (!failed.empty() && seen) laneWhy = failed;
+            }
             return "absent";
         }
         lane.lastSeen = t;
