@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -16,8 +18,7 @@
 #include "ptcoach/analysis/tracker.h"
 #include "ptcoach/core/args.h"
 #include "ptcoach/core/paths.h"
-#include "ptcoach/vision/frame_source.h"
-#include "ptcoach/vision/pose_estimator.h"
+#include "landmark_input.h"
 
 namespace fs = std::filesystem;
 using namespace ptcoach;
@@ -27,17 +28,22 @@ namespace {
 
 const char* kUsage =
     "Usage: ptcoach-analyze --exercise ID|posture|lifting --input VIDEO|LANDMARKS.csv|POSE.json --json OUT\n"
-    "                       [--per-frame] [--static] [--model lite|full|heavy] [--fps N] [--image-size WxH]\n"
+    "                       [--per-frame] [--measures NAME,...] [--static] [--model lite|full|heavy] [--fps N]\n"
+    "                       [--image-size WxH] [--min-visibility V]\n"
     "       ptcoach-analyze --list-exercises\n\n"
     "Counts good reps, times holds and checks form.\n"
     "  --exercise   an exercise id (see --list-exercises), or posture, or lifting\n"
     "  --input      a video (runs the pose pipeline), a landmark CSV, or the JSON ptcoach-pose writes\n"
     "  --json       where to write the result\n"
-    "  --per-frame  also write each frame's phase and faults\n"
+    "  --per-frame  also write each frame's phase and faults (and why a hold is not running)\n"
+    "  --measures   also write these measures for every frame (with --per-frame), e.g. body_line,knee_angle:min:\n"
+    "               what a threshold is calibrated from (programs/README.md)\n"
     "  --static     judge every frame on its own (photos, shuffled frames): no smoothing, no durations, no reps\n"
     "  --model      pose model for video input (default full)\n"
     "  --fps N      frame rate for a CSV without a t_ms column (default 30)\n"
     "  --image-size WxH  image size for a CSV without an image_width line (for aspect-correct angles)\n"
+    "  --min-visibility V  landmarks below this visibility are not judged (default: the pose model's,\n"
+    "               0.3 for heavy, 0.5 for lite, full and a CSV)\n"
     "  --programs-dir DIR  exercise files (default: the source tree's programs/)\n"
     "  --list-exercises    print the exercise ids, one per line (and posture, lifting), and exit\n";
 
@@ -52,65 +58,39 @@ struct Args {
     bool perFrame = false, staticMode = false, list = false;
     double fps = 30;
     int width = 0, height = 0;
+    std::optional<float> minVisibility;
+    std::vector<std::pair<MeasureRef, SideMode>> measures;
+    std::vector<std::string> measureNames;
 };
+
+// "knee_angle:min" -> the measure and its side mode (default best).
+std::optional<std::pair<MeasureRef, SideMode>> parseMeasureSpec(const std::string& spec) {
+    auto colon = spec.find(':');
+    auto m = findMeasure(spec.substr(0, colon));
+    if (!m) return std::nullopt;
+    SideMode mode = SideMode::Best;
+    if (colon != std::string::npos) {
+        auto sm = parseSideMode(spec.substr(colon + 1));
+        if (!sm) return std::nullopt;
+        mode = *sm;
+    }
+    return std::pair{*m, mode};
+}
 
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
-// Landmarks from a video, through the pose pipeline.
-Expected<LandmarkSequence> poseFromVideo(const Args& a) {
-    vision::PoseEstimatorOptions po;
-    po.model = a.model;
-    po.staticImages = a.staticMode;
-    auto est = vision::PoseEstimator::create(po);
-    if (!est) return est.error();
-    auto src = vision::openFrameSource(vision::sourceForPath(a.input));
-    if (!src) return src.error();
-    LandmarkSequence seq;
-    seq.source = a.input.string();
-    vision::Frame fr;
-    while (true) {
-        auto rr = (*src)->read(fr);
-        if (rr == vision::ReadResult::End) break;
-        if (rr == vision::ReadResult::Error) return makeError(a.input.string() + ": " + (*src)->lastError());
-        auto pose = a.staticMode ? (*est)->detectImage(fr.image) : (*est)->detectForVideo(fr.image, fr.tMs);
-        if (!pose) return makeError(a.input.string() + ": frame at " + std::to_string(fr.tMs) + " ms: " + pose.error().message);
-        const vision::PoseResult& r = *pose;
-        LandmarkFrame f;
-        f.tMs = fr.tMs;
-        f.person = r.person;
-        f.imageWidth = fr.image.cols;
-        f.imageHeight = fr.image.rows;
-        if (r.person) {
-            std::array<WorldPoint, kLandmarks> world{};
-            for (int i = 0; i < kLandmarks; ++i) {
-                const auto& l = r.landmarks[static_cast<size_t>(i)];
-                f.points[static_cast<size_t>(i)] = {l.x, l.y, l.z, l.visibility};
-                const auto& w = r.world[static_cast<size_t>(i)];
-                world[static_cast<size_t>(i)] = {w.x, w.y, w.z};
-            }
-            f.world = world;
-        }
-        seq.frames.push_back(f);
-    }
-    if (seq.frames.empty()) return makeError(a.input.string() + ": no frames");
-    return seq;
-}
-
 Expected<LandmarkSequence> readInput(const Args& a) {
-    std::string ext = lower(a.input.extension().string());
-    if (!fs::exists(a.input)) return makeError(a.input.string() + ": no such file");
-    if (ext == ".csv") {
-        CsvReadOptions o;
-        o.fpsWhenNoTime = a.fps;
-        o.imageWidth = a.width;
-        o.imageHeight = a.height;
-        return readLandmarkCsv(a.input, o);
-    }
-    if (ext == ".json") return readPoseJson(a.input);
-    return poseFromVideo(a);
+    tools::InputOptions o;
+    o.model = a.model;
+    o.staticImages = a.staticMode;
+    o.fps = a.fps;
+    o.imageWidth = a.width;
+    o.imageHeight = a.height;
+    o.minVisibility = a.minVisibility;
+    return tools::readSequence(a.input, o);
 }
 
 int listExercises(const Args& a) {
@@ -147,9 +127,31 @@ int main(int argc, char** argv) {
         } else if (s == "--list-exercises") {
             a.list = true;
         } else if (s == "--exercise" || s == "--input" || s == "--json" || s == "--model" || s == "--fps" ||
-                   s == "--image-size" || s == "--programs-dir") {
+                   s == "--image-size" || s == "--programs-dir" || s == "--measures" || s == "--min-visibility") {
             if (!value(v)) return usageError(s + " needs a value");
             if (s == "--exercise") a.exercise = v;
+            else if (s == "--measures") {
+                size_t start = 0;
+                while (start <= v.size()) {
+                    size_t comma = v.find(',', start);
+                    std::string one = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    auto m = parseMeasureSpec(one);
+                    if (!m) return usageError("--measures: '" + one + "' is not a measure[:side] (see programs/README.md)");
+                    a.measures.push_back(*m);
+                    a.measureNames.push_back(one);
+                    if (comma == std::string::npos) break;
+                    start = comma + 1;
+                }
+            } else if (s == "--min-visibility") {
+                try {
+                    size_t used = 0;
+                    double mv = std::stod(v, &used);
+                    if (used != v.size() || !(mv >= 0 && mv <= 1)) throw std::invalid_argument(v);
+                    a.minVisibility = static_cast<float>(mv);
+                } catch (const std::exception&) {
+                    return usageError("--min-visibility expects a number from 0 to 1, found '" + v + "'");
+                }
+            }
             else if (s == "--input") a.input = v;
             else if (s == "--json") a.json = v;
             else if (s == "--model") a.model = v;
@@ -214,7 +216,25 @@ int main(int argc, char** argv) {
     }
     AnalysisResult r = tracker ? tracker->result() : posture ? posture->result() : lifting->result();
     nlohmann::json j = toJson(r, a.perFrame);
+    if (a.perFrame && !a.measures.empty() && j.contains("frames") && j["frames"].size() == seq->frames.size()) {
+        for (size_t i = 0; i < seq->frames.size(); ++i) {
+            nlohmann::json mj = nlohmann::json::object();
+            for (size_t k = 0; k < a.measures.size(); ++k) {
+                auto v = measure(a.measures[k].first, a.measures[k].second, seq->frames[i]);
+                mj[a.measureNames[k]] = v ? nlohmann::json(std::round(*v * 100.0f) / 100.0f) : nlohmann::json(nullptr);
+            }
+            j["frames"][i]["measures"] = mj;
+        }
+    }
     j["input"] = a.input.string();
+    if (seq->aspectEstimated) {
+        j["image_aspect_estimated"] = std::round(*seq->aspectEstimated * 1000.0f) / 1000.0f;
+        std::cerr << a.input.string() << ": no image size; the aspect estimated from the body is "
+                  << std::round(*seq->aspectEstimated * 1000.0f) / 1000.0f << " (give --image-size WxH if known)\n";
+    } else if (!seq->frames.empty() && seq->frames.front().imageWidth == 0) {
+        std::cerr << a.input.string() << ": no image size, and the body does not show the aspect: angles assume square "
+                     "pixels (give --image-size WxH)\n";
+    }
     j["frames_read"] = seq->frames.size();
     std::ofstream out(a.json);
     if (!out) {

@@ -62,7 +62,9 @@ void updateCamera(UiState& state) {
                 if (pose) {
                     cf.pose = *pose;
                     cf.hasPose = true;
-                    sessionFrames->push(toLandmarkFrame(cf.pose, cf.frame.tMs, cf.frame.image.cols, cf.frame.image.rows));
+                    auto lf = toLandmarkFrame(cf.pose, cf.frame.tMs, cf.frame.image.cols, cf.frame.image.rows);
+                    lf.minVisibility = analysis::visibilityCutoff(po.model);  // the heavy model's legs read 0.3-0.5
+                    sessionFrames->push(std::move(lf));
                 } else {
                     cf.processError = pose.error().message;  // shown, never taken for "nobody there"
                 }

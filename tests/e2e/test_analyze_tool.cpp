@@ -113,10 +113,12 @@ TEST_CASE("ptcoach-analyze: posture and lifting analyses, and the exercise list"
     CHECK(p["posture"]["standing_frames"].get<int>() > 1000);
     CHECK(p["posture"]["sitting_frames"].get<int>() > 1000);
     CHECK(p["posture"]["view"] == "front");
-    // What cannot be seen from the front is not judged, and says so.
+    // What cannot be judged is not, and says why: a forward head needs the ears, which this
+    // landmark set leaves out (and the side view, which its first clip shows at an angle).
     bool forwardHeadNotJudged = false;
     for (const auto& c : p["checks"])
-        if (c["code"] == "forward_head") forwardHeadNotJudged = c.value("not_judged", "") == "needs the side view";
+        if (c["code"] == "forward_head")
+            forwardHeadNotJudged = c["judged_frames"] == 0 && c.value("not_judged", "") == "needs the head, which the input does not have";
     CHECK(forwardHeadNotJudged);
     // The lifting check: what the person reads (the summary line, the cues and why a check was not
     // judged), and that it agrees with the JSON.
@@ -212,4 +214,34 @@ TEST_CASE("ptcoach-analyze --exercise ../../x is refused as not an exercise id")
     CHECK(run(tool() + " --exercise ../../etc/passwd --input '" + (dir / "none.csv").string() + "' --json '" +
               (dir / "o.json").string() + "' 2> '" + err.string() + "'") == 1);
     CHECK_THAT(slurp(err), Catch::Contains("'../../etc/passwd' is not an exercise id"));
+}
+
+TEST_CASE("ptcoach-analyze --measures writes what a rule is calibrated from, and why a hold is not running") {
+    auto clip = ptcoach::test::sharedDir() / "data" / "floor" / "pushup_side_tayyab.pose.json";
+    if (!fs::exists(clip)) PTCOACH_SKIP("shared data absent: " << clip);
+    auto dir = ptcoach::test::scratchDir("analyze_tool_measures");
+    auto json = dir / "out.json", err = dir / "err.txt";
+    REQUIRE(run(tool() + " --exercise front_plank --per-frame --measures body_line,upper_arm_inclination:min --input '" +
+                clip.string() + "' --json '" + json.string() + "' 2> '" + err.string() + "'") == 0);
+    auto j = nlohmann::json::parse(slurp(json));
+    int tops = 0, bottomsWithWhy = 0;
+    for (const auto& f : j["frames"]) {
+        if (!f.contains("measures")) continue;
+        auto bl = f["measures"]["body_line"];
+        if (f["phase"] == "hold" && bl.is_number()) {
+            ++tops;
+            CHECK(bl.get<double>() > -10);  // a straight-arm plank: hips in line
+            CHECK(bl.get<double>() < 25);
+        }
+        if (f["phase"] == "setup" || f["phase"] == "paused")
+            bottomsWithWhy += f.value("why", "") == "Rest on your forearms, elbows under your shoulders";
+    }
+    CHECK(tops > 100);
+    CHECK(bottomsWithWhy > 50);  // the push-up's bottoms: the upper arm is not under the shoulder
+    CHECK(run(tool() + " --exercise front_plank --per-frame --measures elbow_bend --input '" + clip.string() +
+              "' --json '" + json.string() + "' 2> '" + err.string() + "'") == 2);
+    CHECK_THAT(slurp(err), Catch::Contains("--measures: 'elbow_bend' is not a measure[:side]"));
+    CHECK(run(tool() + " --exercise front_plank --min-visibility 2 --input '" + clip.string() + "' --json '" +
+              json.string() + "' 2> '" + err.string() + "'") == 2);
+    CHECK_THAT(slurp(err), Catch::Contains("--min-visibility expects a number from 0 to 1"));
 }

@@ -145,16 +145,16 @@ TEST_CASE("version 2 adds notes, a side choice and a progression; version 1 file
     CHECK(p.progression[1] == ProgressionStep{4, 0, 2, 5, 0});
     CHECK(parseOk(programToJson(p)) == p);
 
-    // Shipped files are version 1 and load as before.
-    CHECK(lib().program("lifting_school")->version == 1);
+    // Version 1 files (early recovery is one) load as before.
+    CHECK(lib().program("early_recovery")->version == 1);
     // Version 2 fields in a version 1 file are errors, not quietly read.
-    json j = shipped("core_strengthening");
+    json j = shipped("early_recovery");
     j["notes"] = "hello";
     CHECK_THAT(parseError(j), Contains("p.json: $.notes: needs format version 2 (the file says version 1)"));
-    j = shipped("core_strengthening");
+    j = shipped("early_recovery");
     j["sessions"][0]["exercises"][0]["notes"] = "slowly";
     CHECK_THAT(parseError(j), Contains("$.sessions[0].exercises[0].notes: needs format version 2"));
-    j = shipped("core_strengthening");
+    j = shipped("early_recovery");
     j["progression"] = json::array({{{"week", 2}, {"reps", 1}}});
     CHECK_THAT(parseError(j), Contains("$.progression: needs format version 2"));
     // A newer version says so, and only that.

@@ -136,6 +136,30 @@ std::vector<std::string> stringList(JsonCheck& c, const json& obj, const std::st
     return out;
 }
 
+std::vector<Condition> conditionList(JsonCheck& c, const json& a, const std::string& path) {
+    std::vector<Condition> out;
+    if (!a.is_array()) {
+        c.problem(path, "expected an array of {\"measure\", \"min\"/\"max\", \"message\", \"why\"}");
+        return out;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        const json& cj = a[i];
+        std::string cp = path + "[" + std::to_string(i) + "]";
+        c.onlyKeys(cj, cp, {"measure", "side", "min", "max", "message", "why"});
+        Condition cond;
+        cond.measure = measureField(c, cj, cp);
+        cond.side = sideField(c, cj, cp, SideMode::Tracked);
+        cond.band = bandFields(c, cj, cp, true);
+        if (cj.contains("message")) {
+            cond.message = c.str(cj, cp, "message");
+            if (cond.message.size() > 60) c.problem(cp + ".message", "a cue must be short (60 characters at most)");
+        }
+        if (cj.contains("why")) cond.why = c.str(cj, cp, "why");
+        out.push_back(cond);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string_view kindName(ExerciseKind k) {
@@ -184,12 +208,14 @@ BodyPose blend(const BodyPose& a, const BodyPose& b, float u) {
     p.pelvisDrop = lerp(a.pelvisDrop, b.pelvisDrop, u);
     p.shoulderDrop = lerp(a.shoulderDrop, b.shoulderDrop, u);
     p.roll = lerp(a.roll, b.roll, u);
+    p.kneeFall = lerp(a.kneeFall, b.kneeFall, u);
     for (size_t i = 0; i < 2; ++i) {
         p.hipFlex[i] = lerp(a.hipFlex[i], b.hipFlex[i], u);
         p.kneeFlex[i] = lerp(a.kneeFlex[i], b.kneeFlex[i], u);
         p.ankleFlex[i] = lerp(a.ankleFlex[i], b.ankleFlex[i], u);
         p.shoulderFlex[i] = lerp(a.shoulderFlex[i], b.shoulderFlex[i], u);
         p.elbowFlex[i] = lerp(a.elbowFlex[i], b.elbowFlex[i], u);
+        p.shoulderOut[i] = lerp(a.shoulderOut[i], b.shoulderOut[i], u);
         p.kneeIn[i] = lerp(a.kneeIn[i], b.kneeIn[i], u);
     }
     return p;
@@ -204,10 +230,10 @@ struct AngleKey {
 const AngleKey kAngleKeys[] = {
     {"trunk", nullptr, &BodyPose::trunk},           {"neck", nullptr, &BodyPose::neckForward},
     {"lateral_lean", nullptr, &BodyPose::lateralLean}, {"twist", nullptr, &BodyPose::twist},
-    {"roll", nullptr, &BodyPose::roll},
+    {"roll", nullptr, &BodyPose::roll},         {"knee_fall", nullptr, &BodyPose::kneeFall},
     {"hip", &BodyPose::hipFlex, nullptr},           {"knee", &BodyPose::kneeFlex, nullptr},
     {"ankle", &BodyPose::ankleFlex, nullptr},       {"shoulder", &BodyPose::shoulderFlex, nullptr},
-    {"elbow", &BodyPose::elbowFlex, nullptr}};
+    {"elbow", &BodyPose::elbowFlex, nullptr},     {"shoulder_out", &BodyPose::shoulderOut, nullptr}};
 
 std::optional<Demo> parseDemo(JsonCheck& c, const json& dj, const std::string& p) {
     if (!dj.is_object()) {
@@ -258,7 +284,8 @@ std::optional<Demo> parseDemo(JsonCheck& c, const json& dj, const std::string& p
             }
             if (!found)
                 c.problem(kp + "." + key, "unknown key (expected t_s and joint angles in degrees: trunk, neck, "
-                                          "lateral_lean, twist, roll, hip, knee, ankle, shoulder, elbow; the sided ones also "
+                                          "lateral_lean, twist, roll, knee_fall, hip, knee, ankle, shoulder, shoulder_out, elbow; the sided ones "
+                                          "also "
                                           "as _left / _right)");
         }
         prev = kf.pose;
@@ -314,7 +341,7 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
     ExerciseDefinition d;
     d.file = file;
     c.onlyKeys(doc, "$", {"format", "version", "id", "title", "kind", "view", "sides", "start_position", "stance",
-                          "steps", "cautions", "dose", "tracking", "hold", "form", "category", "back_strengthening",
+                          "steps", "cautions", "dose", "tracking", "hold", "camera_check", "form", "category", "back_strengthening",
                           "position", "timer_only", "demo"});
     if (!c.ok()) return makeError(c.message());
     if (c.str(doc, "$", "format") != "ptcoach-exercise" && doc.contains("format") && doc["format"].is_string())
@@ -388,7 +415,8 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
     if (doc.contains("tracking")) {
         const json& t = doc["tracking"];
         const std::string p = "$.tracking";
-        c.onlyKeys(t, p, {"measure", "direction", "exit", "attempt", "enter", "target", "min_rep_s", "max_rep_s", "start"});
+        c.onlyKeys(t, p, {"measure", "direction", "exit", "attempt", "enter", "target", "min_rep_s", "max_rep_s", "start",
+                          "relative", "why"});
         TrackingSpec ts;
         ts.measure = measureField(c, t, p);
         ts.direction = enumField(c, t, p, "direction", kDirections, true, Direction::Decrease);
@@ -398,13 +426,18 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
         ts.target = static_cast<float>(c.num(t, p, "target", -kBig, kBig, false, ts.enter));
         ts.minRepMs = msField(c, t, p, "min_rep_s", 60, 500);
         ts.maxRepMs = msField(c, t, p, "max_rep_s", 600, 10000);
-        float s = ts.direction == Direction::Decrease ? 1.0f : -1.0f;  // thresholds ordered exit > attempt > enter
+        // Thresholds ordered exit > attempt > enter (decrease); relative ones are offsets from the
+        // rest value in the direction of the movement, so they are ordered exit < attempt < enter.
+        bool rel = t.contains("relative") && t["relative"].is_boolean() && t["relative"].get<bool>();
+        float s = ts.direction == Direction::Decrease ? 1.0f : -1.0f;
+        if (rel) s = -1.0f;
         if (c.ok()) {
             if (!(s * ts.exit > s * ts.attempt && s * ts.attempt > s * ts.enter))
                 c.problem(p, std::string("thresholds must be ordered exit ") + (s > 0 ? ">" : "<") + " attempt " +
-                                 (s > 0 ? ">" : "<") + " enter for direction '" +
-                                 (s > 0 ? "decrease" : "increase") + "' (the gap between exit and enter is the "
-                                 "hysteresis that keeps jitter from adding reps)");
+                                 (s > 0 ? ">" : "<") + " enter " +
+                                 (rel ? std::string("for relative thresholds (offsets from the rest value, growing with the movement)")
+                                      : std::string("for direction '") + (s > 0 ? "decrease" : "increase") + "'") +
+                                 " (the gap between exit and enter is the hysteresis that keeps jitter from adding reps)");
             if (s * ts.target > s * ts.attempt) c.problem(p + ".target", "must lie beyond attempt, toward enter");
             if (ts.minRepMs >= ts.maxRepMs) c.problem(p, "min_rep_s must be below max_rep_s");
         }
@@ -412,27 +445,17 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
             const json& st = t["start"];
             c.onlyKeys(st, p + ".start", {"hold_s", "conditions"});
             ts.startHoldMs = msField(c, st, p + ".start", "hold_s", 60, 500);
-            if (st.contains("conditions")) {
-                if (!st["conditions"].is_array()) c.problem(p + ".start.conditions", "expected an array");
-                else
-                    for (size_t i = 0; i < st["conditions"].size(); ++i) {
-                        const json& cj = st["conditions"][i];
-                        std::string cp = p + ".start.conditions[" + std::to_string(i) + "]";
-                        c.onlyKeys(cj, cp, {"measure", "side", "min", "max"});
-                        Condition cond;
-                        cond.measure = measureField(c, cj, cp);
-                        cond.side = sideField(c, cj, cp, SideMode::Tracked);
-                        cond.band = bandFields(c, cj, cp, true);
-                        ts.startConditions.push_back(cond);
-                    }
-            }
+            if (st.contains("conditions")) ts.startConditions = conditionList(c, st["conditions"], p + ".start.conditions");
         }
+        if (t.contains("relative")) ts.relative = c.boolean(t, p, "relative");
+        if (t.contains("why")) ts.why = c.str(t, p, "why");
+        else if (d.version >= 2) c.problem(p + ".why", "missing: say where the thresholds come from (a clinical fact or a measurement on a named real recording)");
         d.tracking = ts;
     }
     if (doc.contains("hold")) {
         const json& h = doc["hold"];
         const std::string p = "$.hold";
-        c.onlyKeys(h, p, {"measure", "side", "min", "max", "target_s", "min_s", "grace_s"});
+        c.onlyKeys(h, p, {"measure", "side", "min", "max", "target_s", "min_s", "grace_s", "position", "why"});
         HoldSpec hs;
         hs.measure = measureField(c, h, p);
         hs.side = sideField(c, h, p, SideMode::Mean);
@@ -440,16 +463,34 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
         hs.targetMs = msField(c, h, p, "target_s", 600, 0);
         hs.minHoldMs = msField(c, h, p, "min_s", 60, 1000);
         hs.graceMs = msField(c, h, p, "grace_s", 10, 500);
+        if (h.contains("position")) hs.position = conditionList(c, h["position"], p + ".position");
+        if (h.contains("why")) hs.why = c.str(h, p, "why");
+        else if (d.version >= 2) c.problem(p + ".why", "missing: say where the band comes from (a clinical fact or a measurement on a named real recording)");
         d.hold = hs;
+    }
+    if (doc.contains("camera_check")) {
+        const json& cc = doc["camera_check"];
+        const std::string p = "$.camera_check";
+        c.onlyKeys(cc, p, {"conditions", "why"});
+        CameraCheck check;
+        if (!cc.is_object() || !cc.contains("conditions")) c.problem(p + ".conditions", "missing (what the camera checks)");
+        else check.conditions = conditionList(c, cc["conditions"], p + ".conditions");
+        if (cc.is_object() && cc.contains("why")) check.why = c.str(cc, p, "why");
+        else c.problem(p + ".why", "missing: say why the camera checks rather than counts, and where the bands come from");
+        if (d.kind != ExerciseKind::Reps) c.problem(p, "only reps exercises are checked without counting (holds have a hold band)");
+        if (doc.contains("tracking")) c.problem(p, "an exercise the camera counts (tracking) needs no camera_check");
+        d.check = check;
     }
     if (!d.timerOnly.empty() || d.kind == ExerciseKind::Timed) {
         // the camera does not judge it: no tracking, hold band or form rules
         if (d.tracking) c.problem("$.tracking", "a timer-only exercise is not tracked by the camera");
         if (d.hold) c.problem("$.hold", "a timer-only exercise has no camera hold band");
+        if (d.check) c.problem("$.camera_check", "a timer-only exercise is not checked by the camera (beyond its start position)");
         if (doc.contains("form")) c.problem("$.form", "a timer-only exercise has no form rules (the camera cannot judge it)");
     } else {
-        if (d.kind == ExerciseKind::Reps && !d.tracking)
-            c.problem("$.tracking", "missing for a reps exercise (or say \"timer_only\": why the camera cannot judge it)");
+        if (d.kind == ExerciseKind::Reps && !d.tracking && !d.check)
+            c.problem("$.tracking", "missing for a reps exercise (or a \"camera_check\", or say \"timer_only\": why the camera "
+                                    "cannot judge it)");
         if (d.kind == ExerciseKind::Hold && !d.hold)
             c.problem("$.hold", "missing for a hold exercise (or say \"timer_only\": why the camera cannot judge it)");
     }
@@ -467,7 +508,7 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
                 const json& r = fj[i];
                 std::string p = "$.form[" + std::to_string(i) + "]";
                 c.onlyKeys(r, p, {"code", "measure", "side", "min", "max", "phase", "aggregate", "min_s", "severity",
-                                  "message", "view"});
+                                  "message", "view", "near_band", "why"});
                 FormRule rule;
                 rule.code = c.str(r, p, "code");
                 const auto& codes = knownFaultCodes();
@@ -503,6 +544,14 @@ Expected<ExerciseDefinition> parseExercise(const json& doc, const std::string& f
                     c.problem(p + ".phase", "'" + std::string(rulePhaseName(rule.phase)) + "' needs a reps exercise");
                 if (rule.phase == RulePhase::Hold && d.kind != ExerciseKind::Hold)
                     c.problem(p + ".phase", "'hold' needs a hold exercise");
+                if (r.contains("near_band")) {
+                    rule.nearBand = c.boolean(r, p, "near_band");
+                    if (rule.nearBand && rule.phase != RulePhase::Hold)
+                        c.problem(p + ".near_band", "only rules with phase 'hold' apply near the band");
+                }
+                if (r.contains("why")) rule.why = c.str(r, p, "why");
+                else if (d.version >= 2)
+                    c.problem(p + ".why", "missing: say where the band comes from (a clinical fact or a measurement on a named real recording)");
                 d.form.push_back(rule);
             }
     }

@@ -2,10 +2,15 @@
 
 namespace ptcoach::analysis {
 
-bool allVisible(const LandmarkFrame& f, std::initializer_list<int> landmarks, float minVisibility) {
+float visibilityCutoff(std::string_view model) {
+    if (model.find("heavy") != std::string_view::npos) return kMinVisibilityHeavy;
+    return kMinVisibility;
+}
+
+bool allVisible(const LandmarkFrame& f, std::initializer_list<int> landmarks) {
     if (!f.person) return false;
     for (int i : landmarks)
-        if (i < 0 || i >= kLandmarks || f.points[i].visibility < minVisibility) return false;
+        if (i < 0 || i >= kLandmarks || f.points[static_cast<size_t>(i)].visibility < f.minVisibility) return false;
     return true;
 }
 

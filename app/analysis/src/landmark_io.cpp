@@ -166,6 +166,7 @@ Expected<LandmarkSequence> readLandmarkCsv(std::istream& in, const std::string& 
             return fail("expected " + std::to_string(cols.size()) + " values, found " + std::to_string(cells.size()));
         LandmarkFrame f;
         f.imageWidth = width;
+        f.minVisibility = options.minVisibility;
         f.imageHeight = height;
         f.provided = provided;
         f.tMs = static_cast<int64_t>(std::llround(static_cast<double>(seq.frames.size()) * frameMs));
@@ -224,11 +225,15 @@ Expected<LandmarkSequence> readPoseJson(const std::filesystem::path& file) {
     if (!j.is_object() || !j.contains("frames") || !j["frames"].is_array())
         return makeError(file.string() + ": $.frames: missing (expected the array ptcoach-pose writes)");
     const auto& frames = j["frames"];
+    // The pose model that made the file sets the visibility cut-off.
+    if (j.contains("model") && j["model"].is_string()) seq.model = j["model"].get<std::string>();
+    const float cutoff = visibilityCutoff(seq.model);
     int64_t lastT = -1;
     for (size_t i = 0; i < frames.size(); ++i) {
         const auto& fr = frames[i];
         std::string path = "$.frames[" + std::to_string(i) + "]";
         LandmarkFrame f;
+        f.minVisibility = cutoff;
         f.tMs = check.integer(fr, path, "t_ms", 0, std::numeric_limits<int>::max());
         f.imageWidth = check.integer(fr, path, "image_width", 0, 100000, false, 0);
         f.imageHeight = check.integer(fr, path, "image_height", 0, 100000, false, 0);
@@ -292,6 +297,69 @@ void writeLandmarkCsv(std::ostream& out, const LandmarkSequence& seq) {
         }
         out << "\n";
     }
+}
+
+std::optional<float> estimateAspect(const std::vector<LandmarkFrame>& frames) {
+    // Bones as (from, to) left-side landmarks; pairs of bones whose length ratio must not change.
+    struct Bone { int a, b; };
+    const Bone upperArm{lm::LeftShoulder, lm::LeftElbow}, forearm{lm::LeftElbow, lm::LeftWrist},
+        thigh{lm::LeftHip, lm::LeftKnee}, shank{lm::LeftKnee, lm::LeftAnkle}, trunk{lm::LeftShoulder, lm::LeftHip};
+    const std::pair<Bone, Bone> pairs[] = {{upperArm, forearm}, {thigh, shank}, {trunk, thigh}, {trunk, upperArm}};
+    // Per pair: the bones' components (dx in widths, dy in heights) in every frame and side that shows both.
+    std::vector<std::vector<std::array<float, 4>>> samples(std::size(pairs));
+    int framesWithPerson = 0;
+    for (const auto& f : frames) {
+        if (!f.person) continue;
+        ++framesWithPerson;
+        for (int side = 0; side < 2; ++side)
+            for (size_t k = 0; k < std::size(pairs); ++k) {
+                const Bone& p = pairs[k].first;
+                const Bone& q = pairs[k].second;
+                int pa = p.a + side, pb = p.b + side, qa = q.a + side, qb = q.b + side;
+                if (!f.visible(pa) || !f.visible(pb) || !f.visible(qa) || !f.visible(qb)) continue;
+                const auto& P = f.points;
+                samples[k].push_back({P[pb].x - P[pa].x, P[pb].y - P[pa].y, P[qb].x - P[qa].x, P[qb].y - P[qa].y});
+            }
+    }
+    if (framesWithPerson < 30) return std::nullopt;
+    auto spreadAt = [&](float a) {
+        double total = 0;
+        int used = 0;
+        for (const auto& s : samples) {
+            if (s.size() < 20) continue;
+            double sum = 0, sum2 = 0;
+            int n = 0;
+            for (const auto& v : s) {
+                double l1 = std::hypot(a * v[0], v[1]), l2 = std::hypot(a * v[2], v[3]);
+                if (l1 < 1e-6 || l2 < 1e-6) continue;
+                double r = std::log(l1 / l2);
+                sum += r, sum2 += r * r, ++n;
+            }
+            if (n < 20) continue;
+            double mean = sum / n;
+            total += sum2 / n - mean * mean;
+            ++used;
+        }
+        return used ? std::optional<double>(total / used) : std::nullopt;
+    };
+    float bestA = 0;
+    double best = 1e30, worst = 0;
+    for (int k = 45; k <= 230; k += 1) {
+        float a = k / 100.0f;
+        auto v = spreadAt(a);
+        if (!v) return std::nullopt;
+        if (*v < best) best = *v, bestA = a;
+        worst = std::max(worst, *v);
+    }
+    // Clearly better than the other aspects: the worst candidate varies five times as much.
+    if (!(best > 0) || worst / best < 5.0) return std::nullopt;
+    const float usual[] = {9.0f / 16.0f, 3.0f / 4.0f, 1.0f, 4.0f / 3.0f, 16.0f / 9.0f};
+    float snapped = usual[0];
+    for (float u : usual)
+        if (std::fabs(std::log(bestA / u)) < std::fabs(std::log(bestA / snapped))) snapped = u;
+    // Within 6% of a usual aspect: that one. Otherwise the fit itself: on the side-on curl video
+    // (16:9) it reads 1.5-1.65, low because the forearm turns a little out of the picture plane.
+    return std::fabs(std::log(bestA / snapped)) <= 0.06f ? snapped : bestA;
 }
 
 }  // namespace ptcoach::analysis

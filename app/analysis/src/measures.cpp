@@ -53,13 +53,24 @@ const std::vector<MeasureInfo> kMeasures = {
     {M::BackVsKneeBend, "back_vs_knee_bend", false, ViewNeed::Side, "deg",
      "trunk inclination minus knee flexion (> 0: bending the back more than the knees)"},
     {M::HipHeight, "hip_height", false, ViewNeed::Either, "ratio", "mid-hip height above the ankles, in trunk lengths (from the front: at least 1.25 shoulder widths)"},
+    {M::BodyLine, "body_line", false, ViewNeed::Either, "deg",
+     "bend of the shoulder-hip-ankle line at the hip (> 0: hip above the line, piking; < 0: below, sagging)"},
+    {M::BodyLineKnees, "body_line_knees", false, ViewNeed::Either, "deg",
+     "bend of the shoulder-hip-knee line at the hip (> 0: hip above the line; < 0: below), for knee-supported positions"},
+    {M::HeadLift, "head_lift", false, ViewNeed::Side, "deg",
+     "shoulder->ear against the hip->shoulder line (> 0: head raised above the trunk line; < 0: dropped below)"},
+    {M::FrontKneeOverToe, "front_knee_over_toe", false, ViewNeed::Side, "ratio",
+     "knee_over_toe of the front leg (the one whose ankle is further forward)"},
+    {M::KneeFall, "knee_fall", true, ViewNeed::Either, "deg",
+     "knees rotated toward this side about the body's long axis, lying on the back (0: knees pointing up)"},
+    {M::ReachOpposite, "reach_opposite", true, ViewNeed::Either, "deg",
+     "the larger of this arm's raise (hip-shoulder-elbow) and the opposite leg's reach (shoulder-hip-knee): a bird dog "
+     "seen by whichever limb is visible"},
 };
 
 int at(int leftIdx, BodySide s) { return s == BodySide::Left ? leftIdx : leftIdx + 1; }
 
-bool vis(const LandmarkFrame& f, int i) {
-    return f.person && f.points[static_cast<size_t>(i)].visibility >= kMinVisibility;
-}
+bool vis(const LandmarkFrame& f, int i) { return f.visible(i); }
 bool vis(const LandmarkFrame& f, std::initializer_list<int> is) {
     for (int i : is)
         if (!vis(f, i)) return false;
@@ -93,12 +104,87 @@ std::optional<BodySide> bestSideFor(const LandmarkFrame& f, std::initializer_lis
     for (BodySide s : {BodySide::Left, BodySide::Right}) {
         float minV = 1;
         for (int i : leftIdx) minV = std::min(minV, f.points[static_cast<size_t>(at(i, s))].visibility);
-        if (minV >= kMinVisibility && minV > best) best = minV, side = s;
+        if (minV >= f.minVisibility && minV > best) best = minV, side = s;
     }
     return side;
 }
 
 float trunkLength(glm::vec2 hip, glm::vec2 shoulder) { return std::max(glm::length(shoulder - hip), 1e-6f); }
+
+// The bend at the hip of the line from the shoulder to `endLeft` (ankle or knee), on the better-seen
+// side: 180 minus the shoulder-hip-end angle, positive when the hip lies above the shoulder-end line
+// in the picture (piking), negative below it (sagging). Image up is the floor's normal for a body
+// lying along the floor, seen from the side (or, lying on its side, from the front).
+std::optional<float> bodyLine(const LandmarkFrame& f, int endLeft) {
+    glm::vec2 sh, hip, end;
+    // Both sides seen alike (a body lying on its side, seen from the front): the midline, since the
+    // shoulders are set wider apart than the hips and each side's own line bends at the hip. Else
+    // (seen from the side, the far side guessed) the better-seen side.
+    std::initializer_list<int> pts = {lm::LeftShoulder, lm::LeftHip, endLeft};
+    bool both = true;
+    float lv = 0, rv = 0;
+    for (int i : pts) {
+        both = both && vis(f, {i, i + 1});
+        lv += f.points[static_cast<size_t>(i)].visibility, rv += f.points[static_cast<size_t>(i + 1)].visibility;
+    }
+    if (both && std::fabs(lv - rv) / 3.0f <= 0.3f) {
+        sh = imageMid(f, lm::LeftShoulder, lm::RightShoulder);
+        hip = imageMid(f, lm::LeftHip, lm::RightHip);
+        end = imageMid(f, endLeft, endLeft + 1);
+    } else {
+        auto side = bestSideFor(f, pts);
+        if (!side) return std::nullopt;
+        sh = imagePoint(f, at(lm::LeftShoulder, *side)), hip = imagePoint(f, at(lm::LeftHip, *side)),
+        end = imagePoint(f, at(endLeft, *side));
+    }
+    float bend = 180.0f - jointAngle(sh, hip, end);
+    return lineOffset(sh, end, hip, glm::vec2(0, -1)) >= 0 ? bend : -bend;
+}
+
+// A point in 3D: world landmarks when the frame has them, else the image point with the model's
+// relative depth (z is on about the same scale as x), aspect-corrected; y down in both.
+glm::vec3 point3(const LandmarkFrame& f, int i) {
+    if (f.world) return worldPoint(f, i);
+    glm::vec2 p = imagePoint(f, i);
+    float a = f.imageWidth > 0 && f.imageHeight > 0 ? static_cast<float>(f.imageWidth) / f.imageHeight : 1.0f;
+    return {p.x, p.y, f.points[static_cast<size_t>(i)].z * a};
+}
+
+// Lying on the back with the knees bent, how far the knees have fallen toward `side`: the knees'
+// midpoint seen along the body's long axis (mid-hip to mid-shoulder), as an angle from "up"
+// (away from the floor, which is toward the camera's top for a body lying across the picture)
+// turned toward that side. Needs both hips (which way is left), a knee and a shoulder.
+std::optional<float> kneeFall(const LandmarkFrame& f, BodySide side) {
+    if (!vis(f, {lm::LeftHip, lm::RightHip}) || !(vis(f, lm::LeftKnee) || vis(f, lm::RightKnee)) ||
+        !(vis(f, lm::LeftShoulder) || vis(f, lm::RightShoulder)))
+        return std::nullopt;
+    glm::vec3 lh = point3(f, lm::LeftHip), rh = point3(f, lm::RightHip);
+    glm::vec3 hip = 0.5f * (lh + rh);
+    glm::vec3 sh = vis(f, {lm::LeftShoulder, lm::RightShoulder})
+                       ? 0.5f * (point3(f, lm::LeftShoulder) + point3(f, lm::RightShoulder))
+                       : point3(f, vis(f, lm::LeftShoulder) ? lm::LeftShoulder : lm::RightShoulder);
+    // Each thigh from its own hip; the knees move together, so the far one, hidden in a side
+    // view, is not needed.
+    glm::vec3 thigh(0);
+    for (int s2 = 0; s2 < 2; ++s2)
+        if (vis(f, lm::LeftKnee + s2)) thigh += point3(f, lm::LeftKnee + s2) - point3(f, lm::LeftHip + s2);
+    glm::vec3 axis = sh - hip;
+    if (glm::length(axis) < 1e-6f) return std::nullopt;
+    axis = glm::normalize(axis);
+    auto across = [&](glm::vec3 v) { return v - glm::dot(v, axis) * axis; };
+    glm::vec3 k = across(thigh);
+    // Knees bent up off the body's axis; a thigh along it (the top of a bridge, legs straight)
+    // points nowhere across it.
+    if (glm::length(k) < 0.35f * glm::length(thigh)) return std::nullopt;
+    glm::vec3 up = across(glm::vec3(0, -1, 0));
+    glm::vec3 toLeft = across(lh - rh);  // the person's left, across the body
+    if (glm::length(k) < 1e-6f || glm::length(up) < 1e-6f || glm::length(toLeft) < 1e-6f) return std::nullopt;
+    k = glm::normalize(k), up = glm::normalize(up);
+    float deg = std::acos(std::clamp(glm::dot(k, up), -1.0f, 1.0f)) * 57.2957795f;
+    bool towardLeft = glm::dot(k, toLeft) > 0;
+    bool wanted = (side == BodySide::Left) == towardLeft;
+    return wanted ? deg : -deg;
+}
 
 std::optional<float> angle2d(const LandmarkFrame& f, int a, int b, int c) {
     if (!vis(f, {a, b, c})) return std::nullopt;
@@ -181,21 +267,37 @@ std::string_view sideModeName(SideMode m) {
     return "tracked";
 }
 
-int facingSign(const LandmarkFrame& f) {
+int facingFromFrame(const LandmarkFrame& f) {
     if (!f.person) return 0;
-    float sum = 0;
-    int n = 0;
+    // The feet: heel to toe, when the feet are long enough in the picture to give a direction.
+    float sum = 0, len = 0;
     for (BodySide s : {BodySide::Left, BodySide::Right}) {
         int heel = at(lm::LeftHeel, s), toe = at(lm::LeftFootIndex, s);
-        if (vis(f, {heel, toe})) sum += imagePoint(f, toe).x - imagePoint(f, heel).x, ++n;
+        if (!vis(f, {heel, toe})) continue;
+        glm::vec2 d = imagePoint(f, toe) - imagePoint(f, heel);
+        sum += d.x, len += glm::length(d);
     }
-    if (n > 0 && std::fabs(sum) > 1e-4f) return sum > 0 ? 1 : -1;
+    if (len > 1e-4f && std::fabs(sum) > 0.3f * len) return sum > 0 ? 1 : -1;
+    // The face: the nose is ahead of the ear.
     auto ear = pairPoint(f, lm::LeftEar);
     if (ear && vis(f, lm::Nose)) {
         float d = imagePoint(f, lm::Nose).x - ear->x;
-        if (std::fabs(d) > 1e-4f) return d > 0 ? 1 : -1;
+        if (std::fabs(d) > 1e-3f) return d > 0 ? 1 : -1;
+    }
+    // Without ears (a landmark set that leaves them out): the nose is ahead of the shoulders by
+    // about a fifth of the trunk length when upright; leaning back or looking down brings it close
+    // to them, so only a clear lead counts.
+    auto t = trunk(f);
+    if (t && vis(f, lm::Nose)) {
+        float d = imagePoint(f, lm::Nose).x - t->second.x;
+        if (std::fabs(d) > 0.15f * trunkLength(t->first, t->second)) return d > 0 ? 1 : -1;
     }
     return 0;
+}
+
+int facingSign(const LandmarkFrame& f) {
+    int s = facingFromFrame(f);
+    return s != 0 ? s : f.person ? f.facingHint : 0;
 }
 
 float sideVisibility(MeasureId id, BodySide side, const LandmarkFrame& f) {
@@ -205,10 +307,12 @@ float sideVisibility(MeasureId id, BodySide side, const LandmarkFrame& f) {
     std::initializer_list<int> list = trunkL;
     switch (id) {
         case M::KneeAngle: case M::KneeAngle3d: case M::ThighInclination: case M::KneeOverToe: case M::KneeInward:
+        case M::KneeFall:
             list = legs;
             break;
         case M::ElbowAngle: case M::ElbowAngle3d: case M::ShoulderAngle: case M::ShoulderAngle3d:
         case M::UpperArmInclination: case M::HandHeight: case M::HandsToHips: case M::HandsToHips3d:
+        case M::ReachOpposite:
             list = arms;
             break;
         default: break;
@@ -342,6 +446,33 @@ std::optional<float> measureSide(MeasureId id, BodySide s, const LandmarkFrame& 
                 scale = std::max(scale, 1.25f * glm::length(imagePoint(f, lm::LeftShoulder) - imagePoint(f, lm::RightShoulder)));
             return (ankles->y - t->first.y) / scale;
         }
+        case M::BodyLine: return bodyLine(f, lm::LeftAnkle);
+        case M::BodyLineKnees: return bodyLine(f, lm::LeftKnee);
+        case M::HeadLift: {
+            auto side = bestSideFor(f, {lm::LeftEar, lm::LeftShoulder, lm::LeftHip});
+            if (!side) return std::nullopt;
+            glm::vec2 h = imagePoint(f, at(lm::LeftHip, *side)), sh = imagePoint(f, at(lm::LeftShoulder, *side)),
+                      ear = imagePoint(f, at(lm::LeftEar, *side));
+            float a = jointAngle(h, sh, ear);  // 180: the head in line with the trunk
+            float off = lineOffset(h, sh, ear, glm::vec2(0, -1));
+            return off >= 0 ? 180.0f - a : a - 180.0f;
+        }
+        case M::FrontKneeOverToe: {
+            int facing = facingSign(f);
+            if (facing == 0 || !vis(f, {lm::LeftAnkle, lm::RightAnkle})) return std::nullopt;
+            BodySide front = facing * imagePoint(f, lm::LeftAnkle).x >= facing * imagePoint(f, lm::RightAnkle).x
+                                 ? BodySide::Left
+                                 : BodySide::Right;
+            return measureSide(M::KneeOverToe, front, f);
+        }
+        case M::KneeFall: return kneeFall(f, s);
+        case M::ReachOpposite: {
+            BodySide o = s == BodySide::Left ? BodySide::Right : BodySide::Left;
+            auto arm = angle2d(f, hip, shoulder, elbow);
+            auto leg = angle2d(f, at(lm::LeftShoulder, o), at(lm::LeftHip, o), at(lm::LeftKnee, o));
+            if (arm && leg) return std::max(*arm, *leg);
+            return arm ? arm : leg;
+        }
     }
     return std::nullopt;
 }
@@ -368,7 +499,13 @@ std::optional<float> measure(const MeasureRef& m, SideMode mode, const LandmarkF
                 return sideVisibility(m.id, BodySide::Left, f) >= sideVisibility(m.id, BodySide::Right, f) ? l : r;
             return l ? l : r;
         case SideMode::Mean:
-            if (l && r) return 0.5f * (*l + *r);
+            if (l && r) {
+                // One side much less visible than the other (the far side in a side view, which the
+                // model guesses): the better side alone.
+                float lv = sideVisibility(m.id, BodySide::Left, f), rv = sideVisibility(m.id, BodySide::Right, f);
+                if (std::fabs(lv - rv) > 0.3f) return lv > rv ? l : r;
+                return 0.5f * (*l + *r);
+            }
             return l ? l : r;
         case SideMode::Max:
             if (l && r) return std::max(*l, *r);

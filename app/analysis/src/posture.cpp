@@ -7,6 +7,8 @@
 #include "ptcoach/analysis/geometry.h"
 #include "ptcoach/analysis/view.h"
 
+#include <algorithm>
+
 namespace ptcoach::analysis {
 
 std::optional<std::string> classifyStance(const LandmarkFrame& f) {
@@ -17,7 +19,7 @@ std::optional<std::string> classifyStance(const LandmarkFrame& f) {
     for (int s = 0; s < 2; ++s) {
         int hip = lm::LeftHip + s, knee = lm::LeftKnee + s, shoulder = lm::LeftShoulder + s;
         float v = std::min({f.points[hip].visibility, f.points[knee].visibility, f.points[shoulder].visibility});
-        if (v < kMinVisibility || v <= best) continue;
+        if (v < f.minVisibility || v <= best) continue;
         best = v;
         float trunkLen = glm::length(imagePoint(f, shoulder) - imagePoint(f, hip));
         if (trunkLen < 1e-4f) continue;
@@ -27,6 +29,95 @@ std::optional<std::string> classifyStance(const LandmarkFrame& f) {
     if (*ratio > 0.6f) return std::string("standing");
     if (*ratio < 0.4f) return std::string("sitting");
     return std::nullopt;
+}
+
+namespace {
+
+// The trunk (mid-hip, mid-shoulder) from the sides that are visible.
+std::optional<std::pair<glm::vec2, glm::vec2>> trunkOf(const LandmarkFrame& f) {
+    bool l = f.visible(lm::LeftHip) && f.visible(lm::LeftShoulder);
+    bool r = f.visible(lm::RightHip) && f.visible(lm::RightShoulder);
+    if (l && r) return std::pair{imageMid(f, lm::LeftHip, lm::RightHip), imageMid(f, lm::LeftShoulder, lm::RightShoulder)};
+    if (l) return std::pair{imagePoint(f, lm::LeftHip), imagePoint(f, lm::LeftShoulder)};
+    if (r) return std::pair{imagePoint(f, lm::RightHip), imagePoint(f, lm::RightShoulder)};
+    return std::nullopt;
+}
+
+bool upright(StartPosition p) {
+    return p == StartPosition::Standing || p == StartPosition::Sitting || p == StartPosition::Kneeling;
+}
+
+}  // namespace
+
+std::optional<StartPosition> classifyPosition(const LandmarkFrame& f) {
+    if (!f.person) return std::nullopt;
+    auto t = trunkOf(f);
+    if (!t) return std::nullopt;
+    glm::vec2 hipC = t->first, shC = t->second;
+    float trunkLen = glm::length(shC - hipC);
+    if (trunkLen < 1e-4f) return std::nullopt;
+    float trunkDeg = inclinationFromVertical(hipC, shC);
+    // The better-seen leg.
+    int side = -1;
+    float best = -1;
+    for (int s = 0; s < 2; ++s) {
+        float v = std::min(f.points[static_cast<size_t>(lm::LeftHip + s)].visibility,
+                           f.points[static_cast<size_t>(lm::LeftKnee + s)].visibility);
+        if (v >= f.minVisibility && v > best) best = v, side = s;
+    }
+    std::optional<float> thighDeg, kneeDeg, kneeDrop;
+    if (side >= 0) {
+        glm::vec2 hip = imagePoint(f, lm::LeftHip + side), knee = imagePoint(f, lm::LeftKnee + side);
+        thighDeg = 180.0f - inclinationFromVertical(hip, knee);  // 0: straight down from the hip
+        kneeDrop = (knee.y - hip.y) / trunkLen;                  // > 0: knee below the hip
+        if (f.visible(lm::LeftAnkle + side))
+            kneeDeg = jointAngle(hip, knee, imagePoint(f, lm::LeftAnkle + side));
+    }
+    if (trunkDeg <= 40.0f) {
+        if (!thighDeg) return std::nullopt;
+        if (kneeDeg && *kneeDeg < 60.0f) return StartPosition::Kneeling;  // sitting back on the heels
+        if (*thighDeg < 30.0f) {
+            if (!kneeDeg) return std::nullopt;
+            if (*kneeDeg > 140.0f) return StartPosition::Standing;
+            if (*kneeDeg < 130.0f) return StartPosition::Kneeling;  // upright on the knees, shins on the floor
+            return std::nullopt;
+        }
+        if (*thighDeg > 55.0f) return StartPosition::Sitting;
+        return std::nullopt;
+    }
+    if (trunkDeg < 50.0f) return std::nullopt;
+    // A level trunk. On all fours: thighs near vertical, the hips well above the knees.
+    if (thighDeg && kneeDrop && *thighDeg < 40.0f && *kneeDrop > 0.5f) return StartPosition::AllFours;
+    // On the side, seen from the front: one shoulder above the other.
+    if (f.visible(lm::LeftShoulder) && f.visible(lm::RightShoulder)) {
+        glm::vec2 ls = imagePoint(f, lm::LeftShoulder), rs = imagePoint(f, lm::RightShoulder);
+        if (tiltFromHorizontal(ls, rs) > 50.0f && glm::length(ls - rs) > 0.3f * trunkLen) return StartPosition::LyingSide;
+    }
+    // Face up or down: the nose above or below the ear.
+    for (int s = 0; s < 2; ++s) {
+        int ear = lm::LeftEar + s;
+        if (!f.visible(ear) || !f.visible(lm::Nose)) continue;
+        glm::vec2 d = imagePoint(f, lm::Nose) - imagePoint(f, ear);
+        float len = glm::length(d);
+        if (len < 1e-4f) continue;
+        if (-d.y / len > 0.35f) return StartPosition::LyingBack;
+        if (d.y / len > 0.35f) return StartPosition::LyingFront;
+        break;
+    }
+    // Knees bent up (hook lying): on the back.
+    if (kneeDrop && *kneeDrop < -0.3f) return StartPosition::LyingBack;
+    return std::nullopt;
+}
+
+PositionMatch matchPosition(const LandmarkFrame& f, StartPosition want) {
+    auto c = classifyPosition(f);
+    if (c) return *c == want ? PositionMatch::Yes : PositionMatch::No;
+    auto t = trunkOf(f);
+    if (!t || glm::length(t->second - t->first) < 1e-4f) return PositionMatch::Unknown;
+    float trunkDeg = inclinationFromVertical(t->first, t->second);
+    if (trunkDeg <= 40.0f && !upright(want)) return PositionMatch::No;
+    if (trunkDeg >= 50.0f && upright(want)) return PositionMatch::No;
+    return PositionMatch::Unknown;
 }
 
 struct PostureAnalyzer::Impl {

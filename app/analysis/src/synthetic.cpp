@@ -5,6 +5,7 @@
 
 #include <glm/vec2.hpp>
 #include <glm/vec3.hpp>
+#include <glm/geometric.hpp>
 
 namespace ptcoach::analysis {
 
@@ -72,13 +73,18 @@ LandmarkFrame synthesizeFrame(const BodyPose& b, const SyntheticCamera& cam, int
         glm::vec3 sh = P[static_cast<size_t>(lm::LeftShoulder + s)];
         glm::vec2 upper = rot(-ut, b.shoulderFlex[S]);
         glm::vec2 fore = rot(upper, b.elbowFlex[S]);
-        glm::vec3 elbow = sh + sag(upper * kUpperArm, sx * 0.02f);
-        glm::vec3 wrist = elbow + sag(fore * kForearm, 0);
+        // abduction: the arm turned out to its side about the body's forward axis
+        const float ab = sx * b.shoulderOut[S] * kDeg;
+        auto out = [&](glm::vec3 v) {
+            return glm::vec3(v.x * std::cos(ab) - v.y * std::sin(ab), v.x * std::sin(ab) + v.y * std::cos(ab), v.z);
+        };
+        glm::vec3 elbow = sh + out(sag(upper * kUpperArm, sx * 0.02f));
+        glm::vec3 wrist = elbow + out(sag(fore * kForearm, 0));
         P[static_cast<size_t>(lm::LeftElbow + s)] = elbow;
         P[static_cast<size_t>(lm::LeftWrist + s)] = wrist;
-        P[static_cast<size_t>(17 + s)] = wrist + sag(fore * 0.06f, sx * 0.02f);   // pinky
-        P[static_cast<size_t>(19 + s)] = wrist + sag(fore * 0.07f, 0);            // index
-        P[static_cast<size_t>(21 + s)] = wrist + sag(fore * 0.04f, -sx * 0.02f);  // thumb
+        P[static_cast<size_t>(17 + s)] = wrist + out(sag(fore * 0.06f, sx * 0.02f));   // pinky
+        P[static_cast<size_t>(19 + s)] = wrist + out(sag(fore * 0.07f, 0));            // index
+        P[static_cast<size_t>(21 + s)] = wrist + out(sag(fore * 0.04f, -sx * 0.02f));  // thumb
         // leg
         glm::vec3 hip = P[static_cast<size_t>(lm::LeftHip + s)];
         glm::vec2 thigh = rot(-ut, b.hipFlex[S]);
@@ -90,6 +96,16 @@ LandmarkFrame synthesizeFrame(const BodyPose& b, const SyntheticCamera& cam, int
         P[static_cast<size_t>(lm::LeftAnkle + s)] = ankle;
         P[static_cast<size_t>(lm::LeftHeel + s)] = ankle + sag(-foot * 0.05f + shank * 0.05f, 0);
         P[static_cast<size_t>(lm::LeftFootIndex + s)] = ankle + sag(foot * kFoot + shank * 0.04f, sx * 0.02f);
+    }
+    if (b.kneeFall != 0) {  // the legs about the trunk's long axis, through the mid-hip
+        glm::vec3 axis = glm::normalize(trunkV);
+        float c = std::cos(b.kneeFall * kDeg), sn = std::sin(b.kneeFall * kDeg);
+        for (int i = lm::LeftKnee; i < kLandmarks; ++i) {
+            glm::vec3 v = P[static_cast<size_t>(i)] - hipC;
+            // Rodrigues; the sign turns the front of the legs toward +X (the person's left)
+            glm::vec3 r = v * c + glm::cross(-axis, v) * sn + axis * glm::dot(axis, v) * (1 - c);
+            P[static_cast<size_t>(i)] = hipC + r;
+        }
     }
     if (b.roll != 0) {  // the whole body about its forward axis (through the hips)
         float c = std::cos(b.roll * kDeg), sn = std::sin(b.roll * kDeg);

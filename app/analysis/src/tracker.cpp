@@ -33,13 +33,45 @@ struct Lane {
     std::deque<float> window;
     std::set<std::string> repFaults;
     std::map<size_t, float> repAgg;     // rep_end rules: aggregate so far
+    float lastDepth = 0;                 // depth of the last frame seen in a rep
     float restBestD = 0, restBestV = 0;  // the most rest-like value since the last rep
     int64_t restBestT = -1;              // the last time the value was near it: where a rep starts
+    // relative tracking: the person's own rest value, and the values it comes from
+    bool haveBase = false;
+    float base = 0;
+    std::deque<float> startValues, restValues;
 };
 
 float median(std::deque<float> w) {
     std::sort(w.begin(), w.end());
     return w[w.size() / 2];
+}
+
+std::string partName(int leftIdx) {
+    switch (leftIdx) {
+        case lm::Nose: case lm::LeftEar: return "head";
+        case lm::LeftShoulder: return "shoulders";
+        case lm::LeftElbow: return "elbows";
+        case lm::LeftWrist: return "hands";
+        case lm::LeftHip: return "hips";
+        case lm::LeftKnee: return "knees";
+        case lm::LeftAnkle: return "ankles";
+        case lm::LeftHeel: case lm::LeftFootIndex: return "feet";
+        default: return "body";
+    }
+}
+
+// "hips and ankles": the body parts a measure needs, in words.
+std::string partsOf(MeasureId id) {
+    std::vector<std::string> parts;
+    for (int i : measureLandmarks(id)) {
+        std::string p = partName(i);
+        if (std::find(parts.begin(), parts.end(), p) == parts.end()) parts.push_back(p);
+    }
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+    return out.empty() ? "body" : out;
 }
 
 }  // namespace
@@ -53,16 +85,31 @@ struct ExerciseTracker::Impl {
     FrameReport last;
     std::vector<Episode> ruleEp;
     std::vector<int> rulePhaseFrames, ruleViewFrames, ruleJudged, ruleFaulty;
+    std::vector<int64_t> ruleUnseenSince;
+    std::vector<std::string> ruleUnprovided;  // a body part the rule needs that the input never has
     std::map<std::string, Episode> viewEp;
     std::map<std::string, std::string> viewMsg;
     std::deque<View> viewHistory;
+    View lastDecidedView = View::Unknown;
+    int64_t lastDecidedViewT = -1;
+    int facing = 0;  // which way the person faces, remembered from frames that show it
     int64_t lastT = -1;
-    // hold
+    // hold (and the timer of a position-checked timer-only exercise)
     bool holding = false, everHeld = false;
     int64_t holdStart = -1, holdLastIn = -1, holdAccum = 0, holdPrevT = -1;
+    int64_t positionSince = -1, otherPositionSince = -1;
+    std::string why;  // this frame's reason the hold is not running
 
-    float sgn() const { return ex.tracking->direction == Direction::Decrease ? 1.0f : -1.0f; }
-    float depth(float v) const { return sgn() * (ex.tracking->exit - v); }
+    bool decrease() const { return ex.tracking->direction == Direction::Decrease; }
+    // How far into the movement a value is (grows with the movement), and a threshold in the same
+    // units: for relative tracking, offsets from the lane's rest value.
+    float moved(const Lane& lane, float v) const {
+        if (ex.tracking->relative) return decrease() ? lane.base - v : v - lane.base;
+        return decrease() ? -v : v;
+    }
+    float thr(float x) const { return ex.tracking->relative ? x : decrease() ? -x : x; }
+    float depthOf(const Lane& lane, float v) const { return moved(lane, v) - thr(ex.tracking->exit); }
+    float thresholdDepth(float x) const { return thr(x) - thr(ex.tracking->exit); }
 
     void closeEpisode(Episode& e, const std::string& code, const std::string& msg, const std::string& sev,
                       std::vector<FaultEvent>& out) {
@@ -97,6 +144,13 @@ struct ExerciseTracker::Impl {
         return lane.lockedSide;
     }
 
+    // The side a one-sided hold or check is done with (the session narrows "each" to a side).
+    std::optional<BodySide> exerciseSide() const {
+        if (ex.sides == Sides::Left) return BodySide::Left;
+        if (ex.sides == Sides::Right) return BodySide::Right;
+        return std::nullopt;
+    }
+
     std::optional<float> laneValue(Lane& lane, const LandmarkFrame& f) {
         const auto& m = ex.tracking->measure;
         if (lane.fixedSide) return measure(m, SideMode::Tracked, f, lane.fixedSide);
@@ -104,12 +158,22 @@ struct ExerciseTracker::Impl {
         return measure(m, lane.mode, f);
     }
 
-    bool startConditionsHold(const Lane& lane, const LandmarkFrame& f) {
-        for (const auto& c : ex.tracking->startConditions) {
-            auto v = measure(c.measure, c.side, f, trackedSide(lane));
-            if (!v || !c.band.contains(*v)) return false;
+    // The first condition not met: its message, or what to show when it cannot be seen; empty
+    // when all are met. `seen` is false when a condition's measure was not visible.
+    std::string failedCondition(const std::vector<Condition>& conds, const LandmarkFrame& f,
+                                std::optional<BodySide> side, bool& seen) {
+        seen = true;
+        for (const auto& c : conds) {
+            auto v = measure(c.measure, c.side, f, side);
+            if (!v) {
+                seen = false;
+                return "Show your " + partsOf(c.measure.id) + " to the camera";
+            }
+            if (!c.band.contains(*v))
+                return c.message.empty() ? "Get into position: " + std::string(ex.position ? positionLabel(*ex.position) : "see the steps")
+                                         : c.message;
         }
-        return true;
+        return {};
     }
 
     void resetLane(Lane& lane) {
@@ -119,10 +183,41 @@ struct ExerciseTracker::Impl {
         lane.window.clear();
         lane.repFaults.clear();
         lane.repAgg.clear();
+        lane.haveBase = false;
+        lane.startValues.clear();
+        lane.restValues.clear();
     }
 
-    void endAttempt(Lane& lane, int64_t t, bool reachedPeak) {
+    // The rep a lane's attempt makes if it ends at t (long and short enough), with its quality.
+    std::optional<RepEvent> repOf(const Lane& lane, int64_t t) const {
         const TrackingSpec& ts = *ex.tracking;
+        int64_t dur = t - lane.repStart;
+        if (dur < ts.minRepMs || dur > ts.maxRepMs) return std::nullopt;
+        RepEvent e;
+        e.startMs = lane.repStart;
+        e.endMs = t;
+        auto side = trackedSide(lane);
+        e.side = ex.sides == Sides::Both ? "both" : side ? std::string(sideName(*side)) : "both";
+        e.rom = lane.maxValue - lane.minValue;
+        e.peak = decrease() ? lane.minValue : lane.maxValue;
+        float targetDepth = thresholdDepth(ts.target);
+        float score = targetDepth > 0 ? std::clamp(lane.maxDepth / targetDepth, 0.0f, 1.0f) : 1.0f;
+        for (const auto& code : lane.repFaults) {
+            e.faults.push_back(code);
+            Severity sev = Severity::Warning;
+            for (const auto& r : ex.form)
+                if (r.code == code) sev = r.severity;
+            score -= sev == Severity::Error ? 0.3f : sev == Severity::Warning ? 0.15f : 0.05f;
+        }
+        e.quality = static_cast<int>(std::lround(100.0f * std::max(0.0f, score)));
+        return e;
+    }
+
+    // A rep done but whose end the camera did not see: the person went out of the picture on the
+    // way back from the peak, three quarters of the way to rest (a clip that ends, a title fading in).
+    bool endHidden(const Lane& lane) const { return lane.state == LaneState::Peak && lane.lastDepth <= 0.25f * lane.maxDepth; }
+
+    void endAttempt(Lane& lane, int64_t t, bool reachedPeak) {
         ++res.attempts;
         // rep_end rules on the aggregate over the attempt
         for (size_t i = 0; i < ex.form.size(); ++i) {
@@ -133,40 +228,33 @@ struct ExerciseTracker::Impl {
             res.faults.push_back({r.code, r.message, std::string(severityName(r.severity)), lane.repStart, t});
             lane.repFaults.insert(r.code);
         }
-        int64_t dur = t - lane.repStart;
-        if (reachedPeak && dur >= ts.minRepMs && dur <= ts.maxRepMs) {
-            RepEvent e;
-            e.startMs = lane.repStart;
-            e.endMs = t;
-            auto side = trackedSide(lane);
-            e.side = ex.sides == Sides::Both ? "both" : side ? std::string(sideName(*side)) : "both";
-            e.rom = lane.maxValue - lane.minValue;
-            e.peak = ts.direction == Direction::Decrease ? lane.minValue : lane.maxValue;
-            float targetDepth = depth(ts.target);
-            float score = targetDepth > 0 ? std::clamp(lane.maxDepth / targetDepth, 0.0f, 1.0f) : 1.0f;
-            for (const auto& code : lane.repFaults) {
-                e.faults.push_back(code);
-                Severity sev = Severity::Warning;
-                for (const auto& r : ex.form)
-                    if (r.code == code) sev = r.severity;
-                score -= sev == Severity::Error ? 0.3f : sev == Severity::Warning ? 0.15f : 0.05f;
+        if (reachedPeak)
+            if (auto e = repOf(lane, t)) {
+                res.repEvents.push_back(*e);
+                ++res.reps;
             }
-            e.quality = static_cast<int>(std::lround(100.0f * std::max(0.0f, score)));
-            res.repEvents.push_back(e);
-            ++res.reps;
-        }
         lane.repFaults.clear();
         lane.repAgg.clear();
         lane.lockedSide.reset();
     }
 
     // Advances one lane's rep state machine; returns the phase name for this lane.
-    std::string stepLane(Lane& lane, const LandmarkFrame& f, int64_t t, std::optional<float>& shown) {
+    std::string stepLane(Lane& lane, const LandmarkFrame& f, int64_t t, std::optional<float>& shown, std::string& laneWhy) {
         const TrackingSpec& ts = *ex.tracking;
         auto raw = laneValue(lane, f);
         if (!raw) {
-            if (lane.state != LaneState::Setup && (lane.lastSeen < 0 || t - lane.lastSeen > opt.dropToleranceMs))
+            if (lane.state != LaneState::Setup && (lane.lastSeen < 0 || t - lane.lastSeen > opt.dropToleranceMs)) {
+                if (endHidden(lane)) endAttempt(lane, lane.lastSeen, true);  // earlier than that, the rep is lost
                 resetLane(lane);
+            }
+            laneWhy = "Show your " + partsOf(ts.measure.id) + " to the camera";
+            // Not yet in the start position: what it needs comes first (standing where the
+            // exercise lies down, the legs' measure is not what is missing).
+            if (lane.state == LaneState::Setup && f.person) {
+                bool seen = true;
+                std::string failed = failedCondition(ts.startConditions, f, trackedSide(lane), seen);
+                if (!failed.empty() && seen) laneWhy = failed;
+            }
             return "absent";
         }
         lane.lastSeen = t;
@@ -177,11 +265,14 @@ struct ExerciseTracker::Impl {
             v = median(lane.window);
         }
         shown = v;
-        float d = depth(v);
-        float attemptD = depth(ts.attempt), enterD = depth(ts.enter);
-        if (opt.staticFrames) return d <= 0 ? "rest" : d >= enterD ? "peak" : "moving";
+        if (opt.staticFrames) {
+            if (ts.relative) return "rest";  // a rest value needs a sequence
+            float d = depthOf(lane, v);
+            return d <= 0 ? "rest" : d >= thresholdDepth(ts.enter) ? "peak" : "moving";
+        }
+        float attemptD = thresholdDepth(ts.attempt), enterD = thresholdDepth(ts.enter);
 
-        auto track = [&] {
+        auto track = [&](float d) {
             lane.maxDepth = std::max(lane.maxDepth, d);
             lane.minValue = std::min(lane.minValue, v);
             lane.maxValue = std::max(lane.maxValue, v);
@@ -197,10 +288,32 @@ struct ExerciseTracker::Impl {
         };
 
         switch (lane.state) {
-            case LaneState::Setup:
-                if (d <= 0 && startConditionsHold(lane, f)) {
+            case LaneState::Setup: {
+                bool seen = true;
+                std::string failed = failedCondition(ts.startConditions, f, trackedSide(lane), seen);
+                bool atRest;
+                if (ts.relative) {
+                    // In the start position and still: the values over the start hold stay within
+                    // the attempt threshold of each other; their median is the rest value.
+                    lane.startValues.push_back(v);
+                    while (static_cast<int>(lane.startValues.size()) > 60) lane.startValues.pop_front();
+                    auto [lo, hi] = std::minmax_element(lane.startValues.begin(), lane.startValues.end());
+                    atRest = (*hi - *lo) <= std::fabs(ts.attempt);
+                    if (!atRest) {
+                        lane.startValues.clear();
+                        lane.startValues.push_back(v);
+                    }
+                } else {
+                    atRest = depthOf(lane, v) <= 0;
+                }
+                if (atRest && failed.empty()) {
                     if (lane.startSince < 0) lane.startSince = t;
                     if (t - lane.startSince >= ts.startHoldMs) {
+                        if (ts.relative) {
+                            lane.base = median(lane.startValues);
+                            lane.haveBase = true;
+                            lane.restValues.assign(lane.startValues.begin(), lane.startValues.end());
+                        }
                         lane.state = LaneState::Rest;
                         lane.lastRestMs = t;
                         lane.restBestT = -1;
@@ -208,9 +321,13 @@ struct ExerciseTracker::Impl {
                     }
                 } else {
                     lane.startSince = -1;
+                    if (!failed.empty()) laneWhy = failed;
+                    else laneWhy = ex.kind == ExerciseKind::Reps ? "Get into the start position and keep still" : "";
                 }
                 return "setup";
-            case LaneState::Rest:
+            }
+            case LaneState::Rest: {
+                float d = depthOf(lane, v);
                 if (lane.restBestT < 0 || d < lane.restBestD) {
                     lane.restBestD = d, lane.restBestV = v, lane.restBestT = t;
                 } else if (d <= lane.restBestD + 0.1f * enterD) {
@@ -218,6 +335,11 @@ struct ExerciseTracker::Impl {
                 }
                 if (d <= 0) {
                     lane.lastRestMs = t;
+                    if (ts.relative) {  // the rest value follows a body that settles
+                        lane.restValues.push_back(v);
+                        while (lane.restValues.size() > 30) lane.restValues.pop_front();
+                        lane.base = median(lane.restValues);
+                    }
                     return "rest";
                 }
                 if (d >= attemptD) {
@@ -232,22 +354,27 @@ struct ExerciseTracker::Impl {
                         float rv = sideVisibility(ts.measure.id, BodySide::Right, f);
                         lane.lockedSide = lv >= rv ? BodySide::Left : BodySide::Right;
                     }
-                    track();
+                    track(d);
                     if (d >= enterD) lane.state = LaneState::Peak;
                     return d >= enterD ? "peak" : "moving";
                 }
                 return "rest";
+            }
             case LaneState::Moving:
             case LaneState::Peak: {
+                float d = depthOf(lane, v);
                 if (t - lane.repStart > ts.maxRepMs) {  // stuck mid-way: not a rep; start position again
                     lane.repFaults.clear();
                     lane.repAgg.clear();
                     lane.lockedSide.reset();
                     lane.state = LaneState::Setup;
                     lane.startSince = -1;
+                    lane.haveBase = false;
+                    lane.startValues.clear();
                     return "setup";
                 }
-                track();
+                track(d);
+                lane.lastDepth = d;
                 if (d >= enterD) lane.state = LaneState::Peak;
                 if (d <= 0) {
                     endAttempt(lane, t, lane.state == LaneState::Peak);
@@ -262,12 +389,22 @@ struct ExerciseTracker::Impl {
         return "setup";
     }
 
+    // The hold: in the position (its conditions) and inside the band. In the position but outside
+    // the band is "near": the timer does not run, near_band rules are judged and say what is wrong.
     std::string stepHold(const LandmarkFrame& f, int64_t t, std::optional<float>& shown) {
         const HoldSpec& h = *ex.hold;
-        auto v = measure(h.measure, h.side, f);
+        auto side = exerciseSide();
+        auto v = measure(h.measure, side ? SideMode::Tracked : h.side, f, side);
         if (v) shown = v;
-        bool in = v && h.band.contains(*v);
-        if (opt.staticFrames) return in ? "hold" : v ? "rest" : "absent";
+        bool seen = true;
+        std::string failed = failedCondition(h.position, f, side, seen);
+        bool inPosition = failed.empty();
+        bool in = inPosition && v && h.band.contains(*v);
+        if (opt.staticFrames) {
+            if (!v) why = "Show your " + partsOf(h.measure.id) + " to the camera";
+            else if (!inPosition) why = failed;
+            return in ? "hold" : !v || !seen ? "absent" : inPosition ? "near" : "setup";
+        }
         if (in) {
             if (!holding) {
                 holding = true;
@@ -282,34 +419,95 @@ struct ExerciseTracker::Impl {
         }
         if (holding && t - holdLastIn <= h.graceMs) return "hold";
         if (holding) finishHold();
-        if (!v) return "absent";
+        if (!v) {
+            why = "Show your " + partsOf(h.measure.id) + " to the camera";
+            return "absent";
+        }
+        if (!seen) {
+            why = failed;
+            return "absent";
+        }
+        if (inPosition) {
+            why = "Get into line";  // the near_band rule that fires says what is wrong
+            return "near";
+        }
+        why = failed;
         return everHeld ? "paused" : "setup";
     }
 
     void finishHold() {
         if (!holding) return;
         holding = false;
-        if (holdLastIn - holdStart >= ex.hold->minHoldMs) {
+        int minMs = ex.hold ? ex.hold->minHoldMs : 1000;
+        if (holdLastIn - holdStart >= minMs) {
             res.holds.push_back({holdStart, holdLastIn, holdAccum});
             res.heldMs += holdAccum;
             everHeld = true;
         }
     }
 
-    bool phaseMatches(RulePhase p, const std::string& phase) const {
-        switch (p) {
+    // A timer-only exercise whose start position the camera checks: its timer runs once the
+    // position has been seen for a second, and pauses while another position is seen for two.
+    std::string stepPositionTimer(const LandmarkFrame& f, int64_t t) {
+        StartPosition want = *ex.position;
+        PositionMatch m = f.person ? matchPosition(f, want) : PositionMatch::Unknown;
+        if (m == PositionMatch::Yes) {
+            if (positionSince < 0) positionSince = t;
+            otherPositionSince = -1;
+        } else if (m == PositionMatch::No) {
+            if (otherPositionSince < 0) otherPositionSince = t;
+            positionSince = -1;
+        }
+        bool running = holding ? !(otherPositionSince >= 0 && t - otherPositionSince >= 2000)
+                               : positionSince >= 0 && t - positionSince >= 1000;
+        if (opt.staticFrames) running = m == PositionMatch::Yes;
+        std::string label(positionLabel(want));
+        if (running) {
+            if (!holding) {
+                holding = true;
+                holdStart = t;
+                holdAccum = 0;
+            } else {
+                holdAccum += t - holdPrevT;
+            }
+            holdLastIn = t;
+            holdPrevT = t;
+            return "hold";
+        }
+        if (holding) finishHold();
+        why = "Get into position: " + label;
+        if (!f.person) return "absent";
+        return everHeld ? "paused" : "setup";
+    }
+
+    // A camera_check exercise: the person taps the reps; the camera checks the position.
+    std::string stepCheck(const LandmarkFrame& f) {
+        bool seen = true;
+        std::string failed = failedCondition(ex.check->conditions, f, exerciseSide(), seen);
+        if (!f.person) return "absent";
+        if (!failed.empty()) {
+            why = failed;
+            return seen ? "setup" : "absent";
+        }
+        return "rest";
+    }
+
+    bool phaseMatches(const FormRule& r, const std::string& phase) const {
+        switch (r.phase) {
             case RulePhase::Any: return phase != "absent" && phase != "other_stance";
             case RulePhase::Active: return phase != "absent" && phase != "setup" && phase != "other_stance";
             case RulePhase::Rest: return phase == "rest";
             case RulePhase::Moving: return phase == "moving";
             case RulePhase::Peak: return phase == "peak";
             case RulePhase::Rep: return phase == "moving" || phase == "peak";
-            case RulePhase::Hold: return phase == "hold";
+            case RulePhase::Hold: return phase == "hold" || (r.nearBand && phase == "near");
             case RulePhase::RepEnd: return false;
         }
         return false;
     }
 
+    // The view over the last frames: the majority of the frames that showed one clearly; a few
+    // unclear frames keep the view last seen (a body does not turn round in a blink).
     View smoothedView(const LandmarkFrame& f) {
         View raw = estimateView(f);
         if (opt.staticFrames) return raw;
@@ -317,18 +515,33 @@ struct ExerciseTracker::Impl {
         while (viewHistory.size() > 9) viewHistory.pop_front();
         int front = 0, side = 0;
         for (View v : viewHistory) front += v == View::Front, side += v == View::Side;
-        if (front == 0 && side == 0) return View::Unknown;
-        return front >= side ? View::Front : View::Side;
+        if (front > 0 || side > 0) {
+            View v = front > side ? View::Front : side > front ? View::Side : raw;
+            if (v == View::Unknown) v = lastDecidedView != View::Unknown ? lastDecidedView : View::Front;
+            lastDecidedView = v;
+            lastDecidedViewT = f.tMs;
+            return v;
+        }
+        if (lastDecidedViewT >= 0 && f.tMs - lastDecidedViewT <= 2000) return lastDecidedView;
+        return View::Unknown;
     }
 
-    const FrameReport& update(const LandmarkFrame& f) {
+    const FrameReport& update(const LandmarkFrame& frameIn) {
+        LandmarkFrame f = frameIn;
         int64_t t = f.tMs;
         if (!opt.staticFrames && lastT >= 0 && t < lastT) t = lastT;  // time must not go back
         lastT = t;
+        // Which way the person faces: from this frame when it shows it, else as last seen.
+        if (!opt.staticFrames) {
+            int fs = f.person ? facingFromFrame(f) : 0;
+            if (fs != 0) facing = fs;
+            if (f.facingHint == 0) f.facingHint = facing;
+        }
         FrameReport rep;
         rep.tMs = t;
         View view = smoothedView(f);
         rep.view = std::string(viewName(view));
+        why.clear();
 
         // phase
         std::optional<float> shown;
@@ -336,14 +549,21 @@ struct ExerciseTracker::Impl {
         if (ex.tracking) {
             static const char* order[] = {"absent", "setup", "rest", "moving", "peak"};
             int best = -1;
+            std::string bestWhy;
             for (auto& lane : lanes) {
                 std::optional<float> v;
-                std::string p = stepLane(lane, f, t, v);
+                std::string laneWhy;
+                std::string p = stepLane(lane, f, t, v, laneWhy);
                 int rank = static_cast<int>(std::find(std::begin(order), std::end(order), p) - std::begin(order));
-                if (rank > best) best = rank, phase = p, shown = v;
+                if (rank > best) best = rank, phase = p, shown = v, bestWhy = laneWhy;
             }
+            if (phase == "setup" || phase == "absent") why = bestWhy;
         } else if (ex.hold) {
             phase = stepHold(f, t, shown);
+        } else if (ex.check) {
+            phase = stepCheck(f);
+        } else if (ex.positionChecked()) {
+            phase = stepPositionTimer(f, t);
         } else if (!f.person) {
             phase = "absent";
         } else if (ex.stance.empty()) {
@@ -363,13 +583,15 @@ struct ExerciseTracker::Impl {
                 break;
             }
         if (!tracked && !lanes.empty()) tracked = trackedSide(lanes.front());
+        if (!tracked) tracked = exerciseSide();
 
         // form rules
         for (size_t i = 0; i < ex.form.size(); ++i) {
             const FormRule& r = ex.form[i];
             if (r.phase == RulePhase::RepEnd) continue;
             bool cond = false;
-            if (phaseMatches(r.phase, phase)) {
+            bool unseenNow = false;
+            if (phaseMatches(r, phase)) {
                 ++rulePhaseFrames[i];
                 if (viewSatisfies(view, r.view)) {
                     ++ruleViewFrames[i];
@@ -377,7 +599,22 @@ struct ExerciseTracker::Impl {
                     cond = v && !r.ok.contains(*v);
                     ruleJudged[i] += v.has_value();
                     ruleFaulty[i] += cond;
+                    unseenNow = !v && f.person;
+                    if (!v && f.person && ruleUnprovided[i].empty())
+                        for (int k : measureLandmarks(r.measure.id)) {
+                            int m = k == lm::Nose ? k : k + 1;
+                            if (!f.isProvided(k) && !f.isProvided(m)) ruleUnprovided[i] = partName(k);
+                        }
                 }
+            }
+            // Unseen since it was last judged (frames outside its phase do not count either way):
+            // after a while, tell the person what to show, while the rule applies.
+            if (unseenNow) {
+                if (ruleUnseenSince[i] < 0) ruleUnseenSince[i] = t;
+                if (rep.unseen.empty() && t - ruleUnseenSince[i] >= opt.unseenAfterMs)
+                    rep.unseen = "Show your " + partsOf(r.measure.id) + " so your form can be checked";
+            } else if (phaseMatches(r, phase) && viewSatisfies(view, r.view)) {
+                ruleUnseenSince[i] = -1;  // judged
             }
             bool closed = false;
             bool on = stepEpisode(ruleEp[i], cond, t, r.minMs, opt.faultReleaseMs, closed);
@@ -390,8 +627,11 @@ struct ExerciseTracker::Impl {
                 if (std::find(rep.faults.begin(), rep.faults.end(), r.code) == rep.faults.end()) rep.faults.push_back(r.code);
                 for (auto& lane : lanes)
                     if (lane.state == LaneState::Moving || lane.state == LaneState::Peak) lane.repFaults.insert(r.code);
+                // Near the band, the rule that fires is why the hold does not run.
+                if (phase == "near" && r.nearBand && why == "Get into line") why = r.message;
             }
         }
+        rep.why = why;
 
         // view problems
         ViewStatus vs = checkView(f, viewOpt, view);
@@ -421,6 +661,8 @@ struct ExerciseTracker::Impl {
         return last;
     }
 
+    int64_t minHold() const { return ex.hold ? ex.hold->minHoldMs : 1000; }
+
     AnalysisResult result() const {
         AnalysisResult out = res;
         if (!opt.staticFrames) {
@@ -432,10 +674,18 @@ struct ExerciseTracker::Impl {
             }
             for (const auto& [code, e] : viewEp)
                 if (e.active) out.viewProblems.push_back({code, viewMsg.at(code), e.start, e.lastTrue});
-            if (holding && holdLastIn - holdStart >= ex.hold->minHoldMs) {
+            if (holding && holdLastIn - holdStart >= minHold()) {
                 out.holds.push_back({holdStart, holdLastIn, holdAccum});
                 out.heldMs += holdAccum;
             }
+            // The sequence ends with a rep whose end went out of the picture.
+            for (const auto& lane : lanes)
+                if (lane.lastSeen < lastT && endHidden(lane))
+                    if (auto e = repOf(lane, lane.lastSeen)) {
+                        out.repEvents.push_back(*e);
+                        ++out.reps;
+                        ++out.attempts;
+                    }
         }
         for (size_t i = 0; i < ex.form.size(); ++i) {
             if (ex.form[i].phase == RulePhase::RepEnd) continue;
@@ -444,7 +694,9 @@ struct ExerciseTracker::Impl {
                 if (rulePhaseFrames[i] == 0) rs.notJudged = "never in the phase where it applies";
                 else if (ruleViewFrames[i] == 0)
                     rs.notJudged = "needs the " + std::string(viewNeedName(ex.form[i].view)) + " view";
-                else rs.notJudged = "not visible";
+                else if (!ruleUnprovided[i].empty())
+                    rs.notJudged = "needs the " + ruleUnprovided[i] + ", which the input does not have";
+                else rs.notJudged = "not visible: show your " + partsOf(ex.form[i].measure.id);
             }
             out.checks.push_back(rs);
         }
@@ -460,9 +712,9 @@ ExerciseTracker::~ExerciseTracker() = default;
 
 Expected<std::unique_ptr<ExerciseTracker>> ExerciseTracker::create(const ExerciseDefinition& exercise,
                                                                    const TrackerOptions& options) {
-    if (exercise.kind == ExerciseKind::Reps && !exercise.tracking)
+    if (exercise.kind == ExerciseKind::Reps && !exercise.tracking && !exercise.check && !exercise.positionChecked())
         return makeError(exercise.file + ": a reps exercise without tracking");
-    if (exercise.kind == ExerciseKind::Hold && !exercise.hold)
+    if (exercise.kind == ExerciseKind::Hold && !exercise.hold && !exercise.positionChecked())
         return makeError(exercise.file + ": a hold exercise without a hold");
     if (options.smoothFrames < 1 || options.smoothFrames > 31)
         return makeError("tracker: smoothFrames must be 1..31, found " + std::to_string(options.smoothFrames));
@@ -471,6 +723,8 @@ Expected<std::unique_ptr<ExerciseTracker>> ExerciseTracker::create(const Exercis
     impl->opt = options;
     impl->res.exercise = exercise.id;
     impl->ruleEp.resize(exercise.form.size());
+    impl->ruleUnseenSince.assign(exercise.form.size(), -1);
+    impl->ruleUnprovided.assign(exercise.form.size(), {});
     for (auto* v : {&impl->rulePhaseFrames, &impl->ruleViewFrames, &impl->ruleJudged, &impl->ruleFaulty})
         v->assign(exercise.form.size(), 0);
     if (exercise.tracking) {
@@ -502,8 +756,14 @@ Expected<std::unique_ptr<ExerciseTracker>> ExerciseTracker::create(const Exercis
         for (int i : measureLandmarks(m.id)) parts.insert(i);
     };
     if (exercise.tracking) addParts(exercise.tracking->measure);
-    if (exercise.hold) addParts(exercise.hold->measure);
+    if (exercise.hold) {
+        addParts(exercise.hold->measure);
+        for (const auto& c : exercise.hold->position) addParts(c.measure);
+    }
+    if (exercise.check)
+        for (const auto& c : exercise.check->conditions) addParts(c.measure);
     for (const auto& r : exercise.form) addParts(r.measure);
+    if (exercise.positionChecked()) parts.insert({lm::LeftShoulder, lm::LeftHip});
     vo.landmarks.assign(parts.begin(), parts.end());
     return std::unique_ptr<ExerciseTracker>(new ExerciseTracker(std::move(impl)));
 }
@@ -513,7 +773,7 @@ AnalysisResult ExerciseTracker::result() const { return m_impl->result(); }
 int ExerciseTracker::reps() const { return m_impl->res.reps; }
 int64_t ExerciseTracker::heldMs() const {
     const Impl& m = *m_impl;
-    int64_t open = m.holding && m.holdLastIn - m.holdStart >= m.ex.hold->minHoldMs ? m.holdAccum : 0;
+    int64_t open = m.holding && m.holdLastIn - m.holdStart >= m.minHold() ? m.holdAccum : 0;
     return m.res.heldMs + open;
 }
 const std::vector<RepEvent>& ExerciseTracker::repEvents() const { return m_impl->res.repEvents; }
@@ -559,6 +819,8 @@ nlohmann::json toJson(const AnalysisResult& r, bool perFrame) {
         for (const auto& f : r.frames) {
             json fj = {{"t_ms", f.tMs}, {"phase", f.phase}, {"faults", f.faults}, {"view", f.view}};
             if (f.value) fj["value"] = std::round(*f.value * 100.0f) / 100.0f;
+            if (!f.why.empty()) fj["why"] = f.why;
+            if (!f.unseen.empty()) fj["unseen"] = f.unseen;
             frames.push_back(fj);
         }
         j["frames"] = frames;

@@ -11,7 +11,7 @@
 namespace ptcoach::analysis {
 
 namespace {
-bool seen(const LandmarkFrame& f, int i) { return f.points[static_cast<size_t>(i)].visibility >= kMinVisibility; }
+bool seen(const LandmarkFrame& f, int i) { return f.visible(i); }
 bool inside(const Point& p) { return p.x >= -0.01f && p.x <= 1.01f && p.y >= -0.01f && p.y <= 1.01f; }
 
 // Left-side landmark -> its right counterpart (nose has none).
@@ -40,11 +40,39 @@ View estimateView(const LandmarkFrame& f) {
     glm::vec2 lh = imagePoint(f, lm::LeftHip), rh = imagePoint(f, lm::RightHip);
     float trunkLen = glm::length(0.5f * (ls + rs) - 0.5f * (lh + rh));
     if (trunkLen < 1e-4f) return View::Unknown;
+    // Two cues. (1) The shoulder width in the picture against the trunk length: about 0.7 from
+    // the front, near 0 from the side. It depends on the image's aspect ratio, and in a side view
+    // the model's guess of the far shoulder wanders when the arms come up (0.46 on the side-on
+    // curl video with the lite model). (2) The turn of the shoulder and hip lines out of the
+    // picture plane, from the model's relative depth z (on the scale of x): under 40 degrees from
+    // the front on every front-view frame of the squat recording, 67-90 degrees on every frame of
+    // the side-view clips. Either cue alone says "front" or "side" only where it is unambiguous.
     float ratio = glm::length(ls - rs) / trunkLen;
-    // Front (or back): shoulder width ~0.6-0.8 of trunk length; side: under ~0.3.
-    if (ratio > 0.45f) return View::Front;
-    if (ratio < 0.3f) return View::Side;
-    return View::Unknown;
+    float a = f.imageWidth > 0 && f.imageHeight > 0 ? static_cast<float>(f.imageWidth) / f.imageHeight : 1.0f;
+    auto turn = [&](int l, int r) -> std::optional<float> {
+        if (!f.isProvided(l) || !f.isProvided(r) || !seen(f, l) || !seen(f, r)) return std::nullopt;
+        float dz = std::fabs(f.points[static_cast<size_t>(l)].z - f.points[static_cast<size_t>(r)].z) * a;
+        float d2 = glm::length(imagePoint(f, l) - imagePoint(f, r));
+        if (dz < 1e-6f && d2 < 1e-6f) return std::nullopt;
+        return std::atan2(dz, d2) * 57.2957795f;
+    };
+    auto ts = turn(lm::LeftShoulder, lm::RightShoulder), th = turn(lm::LeftHip, lm::RightHip);
+    bool haveZ = false;
+    float yaw = 0;
+    if (ts && th) yaw = 0.5f * (*ts + *th), haveZ = true;
+    else if (ts || th) yaw = ts ? *ts : *th, haveZ = true;
+    // A source without depth (every z exactly 0) says nothing about the turn.
+    if (haveZ && f.points[lm::LeftShoulder].z == 0 && f.points[lm::RightShoulder].z == 0 &&
+        f.points[lm::LeftHip].z == 0 && f.points[lm::RightHip].z == 0)
+        haveZ = false;
+    if (!haveZ) {
+        if (ratio > 0.45f) return View::Front;
+        if (ratio < 0.3f) return View::Side;
+        return View::Unknown;
+    }
+    if (yaw < 40.0f && ratio > 0.25f) return View::Front;
+    if (ratio < 0.2f || (yaw > 60.0f && ratio < 0.35f)) return View::Side;
+    return View::Unknown;  // turned at an angle, or the cues disagree
 }
 
 std::optional<BodySide> nearSide(const LandmarkFrame& f) {
@@ -81,6 +109,13 @@ std::vector<int> measureLandmarks(MeasureId id) {
         case M::HipOffset: return {lm::LeftShoulder, lm::LeftHip, lm::LeftKnee};
         case M::BackVsKneeBend: return {lm::LeftShoulder, lm::LeftHip, lm::LeftKnee, lm::LeftAnkle};
         case M::HipHeight: return {lm::LeftShoulder, lm::LeftHip, lm::LeftAnkle};
+        case M::BodyLine: return {lm::LeftShoulder, lm::LeftHip, lm::LeftAnkle};
+        case M::BodyLineKnees: return {lm::LeftShoulder, lm::LeftHip, lm::LeftKnee};
+        case M::HeadLift: return {lm::LeftEar, lm::LeftShoulder, lm::LeftHip};
+        case M::FrontKneeOverToe: return {lm::LeftKnee, lm::LeftAnkle, lm::LeftFootIndex};
+        case M::KneeFall: return {lm::LeftShoulder, lm::LeftHip, lm::LeftKnee};
+        // the arm or the opposite leg: either alone gives the measure
+        case M::ReachOpposite: return {lm::LeftShoulder, lm::LeftHip};
     }
     return {};
 }
@@ -100,7 +135,7 @@ ViewStatus checkView(const LandmarkFrame& f, const ViewCheckOptions& o, View vie
         bool ok = false;
         for (int k : {i, mirror(i)}) {
             const Point& p = f.points[static_cast<size_t>(k)];
-            ok = ok || (p.visibility >= kMinVisibility && inside(p));
+            ok = ok || (p.visibility >= f.minVisibility && inside(p));
         }
         if (!ok) missing.insert(partName(i));
     }
@@ -112,7 +147,7 @@ ViewStatus checkView(const LandmarkFrame& f, const ViewCheckOptions& o, View vie
         if (!f.isProvided(i)) continue;
         const Point& p = f.points[static_cast<size_t>(i)];
         ax0 = std::min(ax0, p.x), ax1 = std::max(ax1, p.x), ay0 = std::min(ay0, p.y), ay1 = std::max(ay1, p.y);
-        if (p.visibility < kMinVisibility) continue;
+        if (p.visibility < f.minVisibility) continue;
         x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
         ++n;
     }

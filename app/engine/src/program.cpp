@@ -326,7 +326,7 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
                     c.problem(rp, "expected an object {\"week\": 2, \"reps\": 2, ...}");
                     continue;
                 }
-                c.onlyKeys(r, rp, {"week", "sets", "reps", "hold_s", "duration_s"});
+                c.onlyKeys(r, rp, {"week", "sets", "reps", "hold_s", "duration_s", "advance"});
                 ProgressionStep st;
                 st.week = c.integer(r, rp, "week", 2, kMaxProgressionWeek);
                 st.sets = c.integer(r, rp, "sets", -L.setsMax, L.setsMax, false, 0);
@@ -336,8 +336,39 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
                 if (!p.progression.empty() && st.week <= p.progression.back().week)
                     c.problem(rp + ".week", "week " + std::to_string(st.week) + " must come after week " +
                                                 std::to_string(p.progression.back().week));
-                if (st.sets == 0 && st.reps == 0 && st.holdS == 0 && st.durationS == 0)
-                    c.problem(rp, "changes nothing: give at least one of sets, reps, hold_s, duration_s");
+                if (r.contains("advance")) {
+                    const json& aj = r["advance"];
+                    if (!aj.is_object() || aj.empty()) {
+                        c.problem(rp + ".advance", "expected {\"EXERCISE\": \"HARDER_EXERCISE\", ...}");
+                    } else {
+                        for (auto it = aj.begin(); it != aj.end(); ++it) {
+                            std::string ap = rp + ".advance." + it.key();
+                            auto find = [&](const std::string& id) -> const ExerciseDefinition* {
+                                for (const auto& e : exercises)
+                                    if (e.id == id) return &e;
+                                return nullptr;
+                            };
+                            const ExerciseDefinition* from = find(it.key());
+                            if (!from) c.problem(ap, "unknown exercise '" + it.key() + "'");
+                            if (!it.value().is_string()) {
+                                c.problem(ap, "expected the id of the exercise to move on to");
+                                continue;
+                            }
+                            std::string toId = it.value().get<std::string>();
+                            const ExerciseDefinition* to = find(toId);
+                            if (!to) c.problem(ap, "unknown exercise '" + toId + "'");
+                            else if (toId == it.key()) c.problem(ap, "moves on to itself");
+                            else if (from && from->kind != to->kind)
+                                c.problem(ap, "'" + toId + "' is a " + std::string(analysis::kindName(to->kind)) + " exercise, '" +
+                                                  it.key() + "' a " + std::string(analysis::kindName(from->kind)) +
+                                                  " one: the dose would not carry over");
+                            if (from && to && from->kind == to->kind && toId != it.key())
+                                st.advance.push_back({it.key(), toId, to->dose, to->kind});
+                        }
+                    }
+                }
+                if (st.sets == 0 && st.reps == 0 && st.holdS == 0 && st.durationS == 0 && !r.contains("advance"))
+                    c.problem(rp, "changes nothing: give at least one of sets, reps, hold_s, duration_s, advance");
                 total.sets += st.sets, total.reps += st.reps, total.holdS += st.holdS, total.durationS += st.durationS;
                 auto neg = [&](int v, const char* key) {
                     if (v < 0)
@@ -358,10 +389,15 @@ Expected<ProgramDefinition> parseProgram(const json& doc, const std::string& fil
 }
 
 analysis::Dose doseForWeek(const ProgramItem& item, const std::vector<ProgressionStep>& progression, int week) {
+    return doseForWeekAfter(item, progression, week, 1);
+}
+
+analysis::Dose doseForWeekAfter(const ProgramItem& item, const std::vector<ProgressionStep>& progression, int week,
+                                int afterWeek) {
     analysis::Dose d = item.dose;
     int sets = 0, reps = 0, hold = 0, dur = 0;
     for (const auto& st : progression)
-        if (st.week <= week) sets += st.sets, reps += st.reps, hold += st.holdS, dur += st.durationS;
+        if (st.week <= week && st.week > afterWeek) sets += st.sets, reps += st.reps, hold += st.holdS, dur += st.durationS;
     if (sets == 0 && reps == 0 && hold == 0 && dur == 0) return d;
     const DoseLimits& L = kDoseLimits;
     using analysis::ExerciseKind;
@@ -380,7 +416,21 @@ analysis::Dose doseForWeek(const ProgramItem& item, const std::vector<Progressio
 ProgramDefinition programForWeek(const ProgramDefinition& program, int week) {
     ProgramDefinition out = program;
     for (auto& s : out.sessions)
-        for (auto& it : s.items) it.dose = doseForWeek(it, program.progression, week);
+        for (auto& it : s.items) {
+            // Moved on to a harder exercise (rows in week order; an advance may follow another).
+            int advancedIn = 1;
+            for (const auto& st : program.progression) {
+                if (st.week > week) break;
+                for (const auto& a : st.advance)
+                    if (a.from == it.exerciseId) {
+                        it.exerciseId = a.to;
+                        it.kind = a.kind;
+                        it.dose = it.exerciseDose = a.dose;
+                        advancedIn = st.week;
+                    }
+            }
+            it.dose = doseForWeekAfter(it, program.progression, week, advancedIn);
+        }
     out.progression.clear();
     return out;
 }
@@ -400,6 +450,11 @@ J progressionRows(const std::vector<ProgressionStep>& progression) {
         if (st.reps) r["reps"] = st.reps;
         if (st.holdS) r["hold_s"] = st.holdS;
         if (st.durationS) r["duration_s"] = st.durationS;
+        if (!st.advance.empty()) {
+            J a = J::object();
+            for (const auto& x : st.advance) a[x.from] = x.to;
+            r["advance"] = a;
+        }
         rows.push_back(r);
     }
     return rows;

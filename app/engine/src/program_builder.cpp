@@ -276,7 +276,7 @@ std::vector<DraftProblem> validate(const ProgramDraft& d, const Library& lib) {
             rowProblem("week", "must be " + range(2, kMaxProgressionWeek) + " (week 1 is the program's own dose)");
         if (r > 0 && st.week <= d.progression[r - 1].week)
             rowProblem("week", "must come after week " + std::to_string(d.progression[r - 1].week) + " of the row above");
-        if (st.sets == 0 && st.reps == 0 && st.holdS == 0 && st.durationS == 0)
+        if (st.sets == 0 && st.reps == 0 && st.holdS == 0 && st.durationS == 0 && st.advance.empty())
             rowProblem("", "changes nothing: set sets, reps, hold_s or duration_s");
         auto inRange = [&](const char* field, int v, int m) {
             if (v < -m || v > m) rowProblem(field, "must be " + range(-m, m));

@@ -39,7 +39,7 @@ std::string secondsText(int s) {
     return std::to_string(s) + " seconds";
 }
 
-bool visible(const LandmarkFrame& f, int i) { return f.points[static_cast<size_t>(i)].visibility >= analysis::kMinVisibility; }
+bool visible(const LandmarkFrame& f, int i) { return f.visible(i); }  // the frame's model's cut-off
 
 // Somebody is in the picture: the pose model found a person and sees a shoulder and a hip.
 bool present(const LandmarkFrame& f) {
@@ -136,7 +136,7 @@ const ExerciseDefinition* Session::currentExercise() const {
 
 int Session::count() const {
     if (m_stage != Stage::Active) return m_step < m_results.size() ? m_results[m_step].reps : 0;
-    return m_tracker ? m_tracker->reps() : m_taps;
+    return m_tracker && !m_tracker->exercise().tapCounted() ? m_tracker->reps() : m_taps;
 }
 
 double Session::doneSeconds() const {
@@ -179,7 +179,8 @@ void Session::beginStep(size_t i, int64_t now) {
     const PlannedStep& s = m_plan.steps[i];
     m_results[i].reached = true;
     ExerciseDefinition ex = m_plan.exercises[s.exercise];
-    if (m_opt.camera && s.cameraJudged) {
+    // The camera counts or times it, or (timer only) checks its start position before the timer runs.
+    if (m_opt.camera && (s.cameraJudged || ex.positionChecked())) {
         if (s.side) ex.sides = *s.side == analysis::BodySide::Left ? analysis::Sides::Left : analysis::Sides::Right;
         analysis::TrackerOptions to;
         to.keepFrames = false;
@@ -405,7 +406,8 @@ void Session::togglePause(int64_t nowMs) {
 
 void Session::tapRep(int64_t nowMs) {
     tick(nowMs);
-    if (m_stage != Stage::Active || m_tracker || m_pause != PauseReason::None) return;
+    if (m_stage != Stage::Active || m_pause != PauseReason::None) return;
+    if (m_tracker && !m_tracker->exercise().tapCounted()) return;  // the camera counts
     const PlannedStep& s = m_plan.steps[m_step];
     if (s.goal != StepGoal::Reps) return;
     ++m_taps;
@@ -495,7 +497,17 @@ void Session::updateCue(int64_t now) {
                             worst = static_cast<int>(r.severity);
                             c = {r.message, CueKind::Form, worst};
                         }
-                if (worst < 0) {
+                const std::string& ph = m_report.phase;
+                bool notRunning = ph == "setup" || ph == "near" || ph == "paused" || ph == "absent" || ph.empty();
+                if (worst < 0 && notRunning && !m_report.why.empty()) {
+                    // Why the hold timer is not running (or what the start position still needs).
+                    c = {m_report.why, CueKind::Coach, 0};
+                } else if (worst < 0 && !m_report.unseen.empty()) {
+                    c = {m_report.unseen, CueKind::View, 0};  // a check that cannot be made: what to show
+                } else if (worst < 0 && ex.tapCounted()) {
+                    if (m_lastRepAt >= 0 && now - m_lastRepAt < m_opt.goodRepCueMs) c = {"Good!", CueKind::Good, 0};
+                    else c = {"Tap after each rep: " + coach, CueKind::Coach, 0};
+                } else if (worst < 0) {
                     bool recent = m_lastRepAt >= 0 && now - m_lastRepAt < m_opt.repFaultCueMs;
                     if (recent && !m_lastRepFault.empty()) c = {m_lastRepFault, CueKind::Form, 0};
                     else if (m_lastRepAt >= 0 && now - m_lastRepAt < m_opt.goodRepCueMs) c = {"Good rep!", CueKind::Good, 0};

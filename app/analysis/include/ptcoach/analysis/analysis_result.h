@@ -39,17 +39,26 @@ struct RuleStatus {
     std::string code;
     int judgedFrames = 0;   // frames in the rule's phase where its measure was visible and the view right
     int faultFrames = 0;    // of those, frames outside the allowed band
-    std::string notJudged;  // why it was never judged ("needs the front view", "not visible"), else empty
+    std::string notJudged;  // why it was never judged ("needs the front view", "not visible: show your
+                            // hips and ankles"), else empty
 };
 
 struct FrameReport {
     int64_t tMs = 0;
-    std::string phase;                // setup, rest, moving, peak, hold, paused, absent, or posture
+    std::string phase;                // setup, rest, moving, peak, hold, near (in the position, outside the
+                                      // hold band), paused, absent, or posture
     std::vector<std::string> faults;  // codes active in this frame
     std::optional<float> value;       // the driving (or held) measure, when visible
     std::string view;                 // front, side, unknown
     std::vector<std::string> viewProblems;  // view problem codes active in this frame (lasting past the minimum)
     std::string viewMessage;          // the message for the first of them
+    // Why the hold timer is not running (or, before counting starts, what the start position still
+    // needs), in words for the person: "Rest on your forearms, elbows under your shoulders",
+    // "Lower your hips into line", "Show your hips and ankles to the camera". Empty while it runs.
+    std::string why;
+    // A form check that could not be made for a while because the body part it needs was not seen:
+    // what to show ("Show your hips and ankles so your form can be checked"). Empty otherwise.
+    std::string unseen;
 };
 
 struct AnalysisResult {

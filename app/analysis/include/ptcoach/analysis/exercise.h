@@ -51,6 +51,8 @@ struct Condition {
     MeasureRef measure;
     SideMode side = SideMode::Tracked;
     Band band;
+    std::string message;  // what the person does when it is not met ("Rest on your forearms"); may be empty
+    std::string why;      // where the band comes from (a clinical fact or a measurement on a named recording)
 };
 
 struct TrackingSpec {
@@ -63,6 +65,12 @@ struct TrackingSpec {
     int minRepMs = 500, maxRepMs = 10000;
     int startHoldMs = 500;             // the start position must be held this long before counting
     std::vector<Condition> startConditions;  // besides being at rest on the driving measure
+    // Relative: exit, attempt, enter and target are offsets from the person's own rest value (the
+    // driving measure's median while in the start position), in the direction of the movement, so
+    // a tilted camera or floor, or a body that rests a little differently, moves nothing. Absolute
+    // otherwise.
+    bool relative = false;
+    std::string why;  // where the thresholds come from
 };
 
 struct HoldSpec {
@@ -72,6 +80,18 @@ struct HoldSpec {
     int targetMs = 0;
     int minHoldMs = 1000;  // shorter stays in the band are not holds
     int graceMs = 500;     // leaving the band (or the frame) this briefly does not end the hold
+    // What makes the position, besides the band: a plank is the body off the floor on forearms and
+    // toes, which lying prone is not, though its trunk angle is the same. Out of position, the hold
+    // does not run and the form rules (near_band ones included) are not judged.
+    std::vector<Condition> position;
+    std::string why;  // where the band comes from
+};
+
+// A reps exercise the camera cannot count (the movement is too small to see) but can check: the
+// position (its conditions) and the form rules; the person taps for each rep.
+struct CameraCheck {
+    std::vector<Condition> conditions;
+    std::string why;
 };
 
 struct FormRule {
@@ -85,6 +105,10 @@ struct FormRule {
     Severity severity = Severity::Warning;
     std::string message;         // the cue the person hears
     ViewNeed view = ViewNeed::Either;  // the measure's view unless the file narrows it
+    // Hold rules: also judged near the band, i.e. in the position but outside the hold band, where
+    // the hold does not run; the person hears what is wrong ("Lower your hips into line").
+    bool nearBand = false;
+    std::string why;  // where the band comes from (required in version 2 files)
 };
 
 // reps: per set (alternating: per side); holdS: one hold (hold, posture); durationS: timed kind.
@@ -122,10 +146,16 @@ struct ExerciseDefinition {
     Dose dose;
     std::optional<TrackingSpec> tracking;
     std::optional<HoldSpec> hold;
+    std::optional<CameraCheck> check;             // reps counted by taps, position checked by the camera
     std::vector<FormRule> form;
 
     // The camera counts reps, times holds or judges posture (not timer only, not timed).
     bool cameraTracked() const { return timerOnly.empty() && kind != ExerciseKind::Timed; }
+    // The camera checks the start position of a timer-only exercise before (and while) its timer
+    // runs: lying, kneeling or sitting as the file's position says.
+    bool positionChecked() const { return !timerOnly.empty() && kind != ExerciseKind::Timed && position.has_value(); }
+    // Reps counted by taps although the camera watches (a camera_check exercise).
+    bool tapCounted() const { return kind == ExerciseKind::Reps && !tracking && check.has_value(); }
 };
 
 // The fault codes the analysis knows (a rule with another code is an error).

@@ -30,7 +30,9 @@ enum class MeasureId {
     HandsToHips3d,
     // not sided
     TrunkInclination, TrunkLeanForward, TrunkLateralLean, Twist, ShoulderTilt, PelvisTilt, NeckInclination,
-    EarShoulderHipAngle, HipOffset, BackVsKneeBend, HipHeight,
+    EarShoulderHipAngle, HipOffset, BackVsKneeBend, HipHeight, BodyLine, BodyLineKnees, HeadLift, FrontKneeOverToe,
+    // sided again (added later; the order here is only the file order)
+    KneeFall, ReachOpposite,
 };
 
 struct MeasureInfo {
@@ -68,7 +70,11 @@ std::optional<float> measure(const MeasureRef& m, SideMode mode, const LandmarkF
 // Mean visibility of the landmarks a sided measure needs on one side (0 for unknown).
 float sideVisibility(MeasureId id, BodySide side, const LandmarkFrame& f);
 
-// Which way a person seen from the side faces in the image: +1 right, -1 left, 0 unknown.
+// Which way a person seen from the side faces in the image: +1 right, -1 left, 0 unknown. From
+// the feet (heel to toe), else the ear to the nose, else the nose ahead of the shoulders, else the
+// frame's facingHint (what the tracker saw in earlier frames).
 int facingSign(const LandmarkFrame& f);
+// The same from the frame alone (no hint): what a tracker remembers.
+int facingFromFrame(const LandmarkFrame& f);
 
 }  // namespace ptcoach::analysis

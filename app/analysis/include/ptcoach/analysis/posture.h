@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ptcoach/analysis/analysis_result.h"
+#include "ptcoach/analysis/exercise.h"
 #include "ptcoach/analysis/tracker.h"
 
 namespace ptcoach::analysis {
@@ -15,6 +16,18 @@ namespace ptcoach::analysis {
 // "standing" or "sitting" from the thigh: near vertical when standing, near horizontal when
 // sitting (from either view); nullopt when the hips and knees are not visible or in between.
 std::optional<std::string> classifyStance(const LandmarkFrame& f);
+
+// The body position in one frame, from the trunk's inclination and the legs and head: standing,
+// sitting (thighs level) or kneeling (upright trunk); lying on the back (face up, or knees bent
+// up), on the front (face down), on the side (seen from the front: the shoulders one above the
+// other) or on all fours (hips over the knees, thighs near vertical), with a level trunk. nullopt
+// when the frame does not show it (turned at an angle, landmarks missing, face turned sideways).
+std::optional<StartPosition> classifyPosition(const LandmarkFrame& f);
+
+// Whether a frame shows `want`: Yes, No (clearly something else, e.g. standing for a lying
+// exercise), or Unknown (lying, but face up or down cannot be told; too little visible).
+enum class PositionMatch { Yes, No, Unknown };
+PositionMatch matchPosition(const LandmarkFrame& f, StartPosition want);
 
 struct PostureOptions {
     TrackerOptions tracker;

@@ -18,6 +18,7 @@ struct BodyPose {
     std::array<float, 2> ankleFlex{};    // dorsiflexion: keeps the foot flat when the shank leans forward
     std::array<float, 2> shoulderFlex{}; // arm forward/up from hanging (90 horizontal forward, 180 overhead)
     std::array<float, 2> elbowFlex{};    // 0 straight
+    std::array<float, 2> shoulderOut{};  // arm raised out to the side (abduction; 90: level with the shoulder)
     float neckForward = 0;               // head tipped forward of the trunk line
     float lateralLean = 0;               // trunk lean toward the person's left (front plane)
     float twist = 0;                     // shoulder line rotated against the hip line (about the vertical)
@@ -26,6 +27,8 @@ struct BodyPose {
     std::array<float, 2> kneeIn{};       // knee moved toward the midline, metres
     float roll = 0;                      // whole body turned about its forward axis toward its left
                                          // (90: lying on the left side; seen in-plane from the front)
+    float kneeFall = 0;                  // both legs turned about the trunk's long axis at the hips,
+                                         // the knees toward the person's left (lower trunk rotation)
 };
 
 // A squat-like leg and trunk: knee flexion split between thigh and shank, trunk leaning forward.

@@ -15,9 +15,10 @@ struct TrackerOptions {
     int smoothFrames = 3;       // median window over the driving measure
     int dropToleranceMs = 700;  // a measure unseen this long ends the rep; the start position is needed again
     int faultReleaseMs = 250;   // a fault ends once its condition has been gone this long
-    // View problems shorter than this are not reported: a second keeps a brief wobble of the
-    // model's view estimate (seen at 0.6 s with the lite model) from nagging the person.
-    int viewProblemMinMs = 1000;
+    // View problems shorter than this are not reported (half a second: a person turning round).
+    int viewProblemMinMs = 500;
+    // A form check that cannot be made this long (its body part unseen) tells the person what to show.
+    int unseenAfterMs = 1500;
     bool keepFrames = true;     // keep every FrameReport for result() (off for a long live session)
 };
 

@@ -59,9 +59,19 @@ analysis::Sides itemSides(const ProgramItem& item, const analysis::ExerciseDefin
 // (sets to all; reps to reps exercises; hold_s to holds and posture; duration_s to timed ones).
 // Rows add up: week 4 gets the rows for weeks 2, 3 and 4. Steps may be negative (a lighter week)
 // as long as no running total goes below zero.
+// A row may also move people on to a harder exercise ("advance": {"front_plank_modified":
+// "front_plank"}): from its week on, items of the first are the second, of the same kind, at the
+// second's own dose, and only the rows after it add to that.
+struct Advance {
+    std::string from, to;
+    analysis::Dose dose;                                  // the new exercise's own dose (filled on parse)
+    analysis::ExerciseKind kind = analysis::ExerciseKind::Reps;
+    bool operator==(const Advance& o) const { return from == o.from && to == o.to; }
+};
 struct ProgressionStep {
     int week = 2;
     int sets = 0, reps = 0, holdS = 0, durationS = 0;
+    std::vector<Advance> advance;
     bool operator==(const ProgressionStep&) const = default;
 };
 
@@ -139,6 +149,9 @@ std::string programText(const ProgramDefinition& program);
 ProgramDefinition programForWeek(const ProgramDefinition& program, int week);
 // The dose of one item in `week` (what programForWeek applies).
 analysis::Dose doseForWeek(const ProgramItem& item, const std::vector<ProgressionStep>& progression, int week);
+// The same with only the rows after `afterWeek` (an item moved on to a harder exercise that week).
+analysis::Dose doseForWeekAfter(const ProgramItem& item, const std::vector<ProgressionStep>& progression, int week,
+                                int afterWeek);
 // The assignment week of local day `today` for an assignment starting on `startDay` (day numbers as
 // in calendar.h): 1 for the first seven days, 2 for the next seven...; 0 before the start.
 int programWeek(int64_t startDay, int64_t today);

@@ -129,7 +129,11 @@ public:
     const PlannedStep* currentStep() const;      // during Active and Rest (the one just done)
     const PlannedStep* nextStep() const;         // during Rest
     const analysis::ExerciseDefinition* currentExercise() const;
-    bool stepCameraCounted() const { return m_tracker != nullptr; }
+    // The camera counts the reps or times the hold (not: taps, a plain timer, or a timer-only
+    // exercise whose start position the camera only checks).
+    bool stepCameraCounted() const {
+        return m_tracker != nullptr && !m_tracker->exercise().tapCounted() && !m_tracker->exercise().positionChecked();
+    }
     int count() const;                           // reps this step
     double doneSeconds() const;                  // held / walked this step
     int64_t readyLeftMs() const { return m_readyLeftMs; }
