@@ -38,7 +38,7 @@ const char* kUsage =
     "  --model      pose model for video input (default full)\n"
     "  --fps N      frame rate for a CSV without a t_ms column (default 30)\n"
     "  --image-size WxH  image size for a CSV without an image_width line (for aspect-correct angles)\n"
-    "  --programs-dir DIR  exercise files (default: the source tree's programs/)\n"
+    "  --programs-dir DIR  exercise files (default: PREFIX/share/ptcoach/programs beside bin/)\n"
     "  --list-exercises    print the exercise ids, one per line (and posture, lifting), and exit\n";
 
 int usageError(const std::string& msg) {

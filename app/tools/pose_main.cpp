@@ -41,7 +41,7 @@ const char* kUsage =
     "  --bench N    run N frames and print median and p95 times (tracked video and single image)\n"
     "  --threads N  OpenCV worker threads\n"
     "  --resize WxH scale every frame to WxH first (e.g. to benchmark at 640x480)\n"
-    "  --model-dir DIR  where the .tflite files are (default: the models/ folder setup.sh fills)\n";
+    "  --model-dir DIR  where the .tflite files are (default: PREFIX/share/ptcoach/models beside bin/)\n";
 
 struct Args {
     std::string model = "full";
