@@ -130,7 +130,7 @@ stage_packages() {
   say "packages: ./setup.sh --packages-only in a clean root"
   in_root 'cd /root/ptcoach && ./setup.sh --packages-only' || { fail "setup.sh --packages-only"; cleanup; return; }
   say "packages: the package step took $((SECONDS - t0)) s"
-  local tools missing=()
+  local tools t missing=()
   tools=$(in_root 'cd /root/ptcoach && ./setup.sh --list-tools')
   for t in $tools; do in_root "command -v $t >/dev/null" || missing+=("$t"); done
   if [ ${#missing[@]} -gt 0 ]; then fail "not installed by setup.sh: ${missing[*]}"
@@ -206,10 +206,10 @@ stage_deb() {
   cleanup
 }
 
-for s in "${stages[@]}"; do
-  t=$SECONDS
-  "stage_$s"
-  say "stage $s: $((SECONDS - t)) s"
+for stage in "${stages[@]}"; do
+  stage_start=$SECONDS
+  "stage_$stage"
+  say "stage $stage: $((SECONDS - stage_start)) s"
 done
 [ "$failed" = 0 ] && say "passed" || say "failed"
 exit "$failed"
