@@ -27,8 +27,9 @@ PACKAGES=(
   # npm package conflicts with it)
   npm:npm ca-certificates
   # install, package and desktop files: cpack -G DEB (dpkg-shlibdeps), the desktop-file and
-  # AppStream validators, and xprop/xwininfo for the window's icon and class
-  dpkg-dev desktop-file-utils appstream-util x11-utils
+  # AppStream validators, xprop/xwininfo for the window's icon and class, and debootstrap for
+  # the clean-root test
+  dpkg-dev desktop-file-utils appstream-util x11-utils debootstrap
 )
 
 # Every program this script and the tests call that a minimal Debian does not have: after the
@@ -38,6 +39,7 @@ TOOLS=(
   xvfb-run xauth pdftoppm runuser              # tests: the app under Xvfb, PDF pages, PostgreSQL as its user
   cpack dpkg-deb dpkg-shlibdeps                # tests: the Debian package
   desktop-file-validate appstream-util xprop xwininfo   # tests: desktop integration
+  unshare debootstrap                          # tests: without the source tree; a clean root
 )
 
 case "${1:-}" in

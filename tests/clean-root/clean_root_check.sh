@@ -4,8 +4,9 @@
 # entered with chroot. Needs root, debootstrap, and the Debian mirror (and, for `full`, the npm
 # registry). Nothing is installed on this machine itself.
 #
-#   clean_root_check.sh [options] packages   setup.sh --packages-only in a new root, then every
-#                                            program setup.sh lists in TOOLS must be on its PATH
+#   clean_root_check.sh [options] packages   setup.sh --packages-only in a new root (this tree's
+#                                            setup.sh, alone), then every program setup.sh lists
+#                                            in TOOLS must be on its PATH
 #   clean_root_check.sh [options] full       the README's two commands in a new root, on a copy of
 #                                            the committed tree (git archive HEAD) with ../shared:
 #                                            ./setup.sh && ctest ... (every test must pass and none
@@ -125,7 +126,8 @@ fail() { echo "clean-root: FAILED: $*" >&2; failed=1; }
 
 stage_packages() {
   new_root packages
-  copy_tree
+  mkdir -p "$root/root/ptcoach"
+  cp "$src/setup.sh" "$root/root/ptcoach/setup.sh"  # the package step needs nothing else
   local t0=$SECONDS
   say "packages: ./setup.sh --packages-only in a clean root"
   in_root 'cd /root/ptcoach && ./setup.sh --packages-only' || { fail "setup.sh --packages-only"; cleanup; return; }
@@ -149,7 +151,8 @@ stage_full() {
   fi
   say "full: the test command took $((SECONDS - t0)) s"
   grep -E 'tests passed|tests failed' "$log" | tail -1 || true
-  if grep -q '\*\*\*Skipped\|Not Run' "$log"; then
+  # (the clean-root test itself skips in there: no root inside a root)
+  if grep '\*\*\*Skipped\|Not Run' "$log" | grep -qv ' clean-root: '; then
     grep '\*\*\*Skipped\|Not Run' "$log" | head -20 >&2
     fail "tests skipped or not run in the clean root (a tool or a package setup.sh does not install?)"
   fi

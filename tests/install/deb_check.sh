@@ -4,8 +4,7 @@
 # Depends come from dpkg-shlibdeps (the OpenCV, SDL2, libpq, libsodium ... packages), it holds the
 # programs, the models, the man pages, the desktop files and the kiosk unit and note, and none of
 # its files names the build machine's folders.
-# With PTCOACH_CLEAN_ROOT=1 it then installs the package in a clean debootstrap root
-# (tests/clean-root/clean_root_check.sh deb: a few minutes, and the Debian mirror).
+# The "clean-root:" test then installs it in a clean debootstrap root.
 set -euo pipefail
 build=$(realpath "$1") work=$2 version=$3
 fail() { echo "deb check FAILED: $*" >&2; exit 1; }
@@ -32,6 +31,3 @@ done
 mkdir -p "$work/x"; dpkg-deb -x "$deb" "$work/x"
 ! grep -rqaF "$build" "$work/x" || fail "a packaged file names the build folder $build: $(grep -rlaF "$build" "$work/x" | head -3)"
 echo "$(basename "$deb"): $(du -h "$deb" | cut -f1), $(wc -l <<<"$contents") entries; Depends: $depends"
-if [ "${PTCOACH_CLEAN_ROOT:-0}" = 1 ]; then
-  bash "$(dirname "$0")/../clean-root/clean_root_check.sh" deb "$deb"
-fi
