@@ -28,6 +28,7 @@
 # Exit status: 0 passed, 1 failed, 4 could not run here (not root, no debootstrap, no mirror): the
 # reason is printed. Each stage prints how long it took.
 set -euo pipefail
+{ # (the whole script is read before it runs, so editing it meanwhile cannot change a run)
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -216,3 +217,4 @@ for stage in "${stages[@]}"; do
 done
 [ "$failed" = 0 ] && say "passed" || say "failed"
 exit "$failed"
+}
