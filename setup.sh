@@ -99,7 +99,7 @@ if ! models_ok; then
   say "fetching the BlazePose models from npm (@mediapipe/pose@$POSE_VERSION)"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "@mediapipe/pose@$POSE_VERSION" >/dev/null 2>"$tmp/npm.log") || {
+  (cd "$tmp" && npm pack --loglevel=error "@mediapipe/pose@$POSE_VERSION" >/dev/null 2>"$tmp/npm.log") || {
     cat "$tmp/npm.log" >&2; echo "setup: npm pack @mediapipe/pose@$POSE_VERSION failed" >&2; exit 1; }
   tar -xzf "$tmp"/mediapipe-pose-*.tgz -C "$tmp"
   mkdir -p models

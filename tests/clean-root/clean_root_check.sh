@@ -99,6 +99,13 @@ new_root() {  # new_root NAME: a copy of the base with /proc, /sys, /dev and nam
   rm -rf --one-file-system "$root"
   cp -a "$base" "$root"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  # This machine's network: a certificate authority added here for HTTPS (a proxy's, say) is
+  # trusted in the root too once setup.sh installs ca-certificates, whose set-up takes in
+  # /usr/local/share/ca-certificates. Nothing is installed by it.
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  fi
   mount -t proc proc "$root/proc"; mounts+=("$root/proc")
   mount -t sysfs sys "$root/sys"; mounts+=("$root/sys")
   mount --bind /dev "$root/dev"; mounts+=("$root/dev")
