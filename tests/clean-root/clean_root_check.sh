@@ -25,8 +25,8 @@
 #          --fresh      debootstrap the base again even when one is there
 #          --keep       keep each stage's root afterwards (to look inside)
 #          --mirror URL Debian mirror (default http://deb.debian.org/debian)
-# Exit status: 0 passed, 1 failed, 4 could not run here (not root, no debootstrap, no mirror): the
-# reason is printed. Each stage prints how long it took.
+# Exit status: 0 passed, 1 failed, 4 could not run here (not root, no debootstrap, no mirror, under
+# 5 GB of free disk): the reason is printed. Each stage prints how long it took.
 set -euo pipefail
 { # (the whole script is read before it runs, so editing it meanwhile cannot change a run)
 
@@ -62,6 +62,8 @@ timeout 15 bash -c "exec 3<>/dev/tcp/$host/80" 2>/dev/null || cannot "the Debian
 [ -n "$deb" ] && { [ -f "$deb" ] || { echo "clean-root: no such package: $deb" >&2; exit 1; }; }
 
 mkdir -p "$work"
+free_kb=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
+[ "$free_kb" -ge $((5 * 1024 * 1024)) ] || cannot "under 5 GB free in $work (a root with the build packages is 2.4 GB)"
 exec 9>"$work/.lock"
 flock -n 9 || { echo "clean-root: another check is using $work" >&2; exit 1; }
 
