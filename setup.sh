@@ -68,7 +68,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Packages named by a virtual name or renamed would pass dpkg's check yet leave a tool out.
+# Every program in TOOLS must be there now: one whose package is missing from PACKAGES (or that
+# a package stopped shipping) is named here, not met half-way through a build or a test run.
 absent=()
 for t in "${TOOLS[@]}"; do
   command -v "$t" >/dev/null || absent+=("$t")
