@@ -35,11 +35,11 @@ PACKAGES=(
 # Every program this script and the tests call that a minimal Debian does not have: after the
 # package step each must be on PATH (the packages above bring them).
 TOOLS=(
-  npm cmake make g++ pkg-config git            # this script: models and build
+  npm cmake make g++ pkg-config                # this script: models and build
   xvfb-run xauth pdftoppm runuser              # tests: the app under Xvfb, PDF pages, PostgreSQL as its user
   cpack dpkg-deb dpkg-shlibdeps                # tests: the Debian package
   desktop-file-validate appstream-util xprop xwininfo   # tests: desktop integration
-  unshare debootstrap                          # tests: without the source tree; a clean root
+  unshare debootstrap git                      # tests: without the source tree; a clean root of git archive HEAD
 )
 
 case "${1:-}" in
