@@ -26,10 +26,11 @@ PACKAGES=(
   # skipped where an npm command is already there (Node.js from elsewhere bundles npm, and Debian's
   # npm package conflicts with it)
   npm:npm ca-certificates
-  # install, package and desktop files: cpack -G DEB (dpkg-shlibdeps), the desktop-file and
+  # install, package and desktop files: cpack -G DEB (dpkg-shlibdeps, and file, which CPack's
+  # shlibdeps step runs on every installed file), the desktop-file and
   # AppStream validators, xprop/xwininfo for the window's icon and class, and debootstrap for
   # the clean-root test
-  dpkg-dev desktop-file-utils appstream-util x11-utils debootstrap
+  dpkg-dev file desktop-file-utils appstream-util x11-utils debootstrap
 )
 
 # Every program this script and the tests call that a minimal Debian does not have: after the
@@ -37,7 +38,7 @@ PACKAGES=(
 TOOLS=(
   npm cmake make g++ pkg-config                # this script: models and build
   xvfb-run xauth pdftoppm runuser              # tests: the app under Xvfb, PDF pages, PostgreSQL as its user
-  cpack dpkg-deb dpkg-shlibdeps                # tests: the Debian package
+  cpack dpkg-deb dpkg-shlibdeps file           # tests: the Debian package
   desktop-file-validate appstream-util xprop xwininfo   # tests: desktop integration
   unshare debootstrap git                      # tests: without the source tree; a clean root of git archive HEAD
 )

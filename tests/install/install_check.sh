@@ -26,8 +26,12 @@ for f in bin/ptcoach bin/ptcoach-pose bin/ptcoach-analyze \
          lib/systemd/user/ptcoach-kiosk.service share/doc/ptcoach/README.kiosk; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
+# No data folder of the source or build tree is compiled in. (A build without ccache's base_dir
+# keeps the source files' absolute names in OpenCV's assertion messages: names, not paths it reads.)
 for b in ptcoach ptcoach-pose ptcoach-analyze; do
-  ! grep -qaF "$src" "$prefix/bin/$b" || fail "$b has the source folder $src compiled in"
+  for d in "$src/programs" "$src/assets" "$src/models" "$build/share/ptcoach"; do
+    ! grep -qaF "$d" "$prefix/bin/$b" || fail "$b has $d compiled in"
+  done
 done
 
 [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null ||
