@@ -116,8 +116,8 @@ new_root() {  # new_root NAME: a copy of the base with /proc, /sys, /dev and nam
 }
 
 # A login-like environment: nothing of this machine's comes in.
-in_root() {
-  chroot "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root TERM=dumb LANG=C.UTF-8 \
+in_root() {  # (without the lock's descriptor: a server the root leaves running must not hold it)
+  chroot "$root" 9>&- /usr/bin/env -i HOME=/root USER=root LOGNAME=root TERM=dumb LANG=C.UTF-8 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c "$1"
 }
 
