@@ -100,6 +100,9 @@ new_root() {  # new_root NAME: a copy of the base with /proc, /sys, /dev and nam
   root=$work/$1
   rm -rf --one-file-system "$root"
   cp -a "$base" "$root"
+  # The root is a mount point of its own, as a real machine's / is: unshare --mount (the install
+  # test's mount namespace) needs that to make its mounts private.
+  mount --bind "$root" "$root"; mounts+=("$root")
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   # This machine's network: a certificate authority added here for HTTPS (a proxy's, say) is
   # trusted in the root too once setup.sh installs ca-certificates, whose set-up takes in
