@@ -65,7 +65,7 @@ mkdir -p "$work"
 free_kb=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
 [ "$free_kb" -ge $((5 * 1024 * 1024)) ] || cannot "under 5 GB free in $work (a root with the build packages is 2.4 GB)"
 exec 9>"$work/.lock"
-flock -n 9 || { echo "clean-root: another check is using $work" >&2; exit 1; }
+flock -w 600 9 || { echo "clean-root: another check has been using $work for 10 minutes" >&2; exit 1; }
 
 # --- the base root: debootstrap once, then copied ------------------------------------------------
 base=$work/base
