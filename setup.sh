@@ -3,6 +3,13 @@
 # with, the BlazePose models from the npm package @mediapipe/pose (checksummed, into ./models, which
 # git ignores), and the build in ./build. Each step is skipped when already done, so a re-run with
 # nothing changed takes a few seconds.
+#
+#   ./setup.sh                  everything
+#   ./setup.sh --packages-only  the apt packages alone (then checks that every tool in TOOLS is there)
+#   ./setup.sh --list-tools     print TOOLS, one a line
+#
+# A fresh bookworm has none of these packages, not even git, npm or sudo:
+# tests/clean-root/clean_root_check.sh runs this script in a new debootstrap root to prove it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,21 +24,65 @@ PACKAGES=(
   libsodium-dev libpq-dev postgresql
   libxnnpack-dev libpthreadpool-dev
   clang libclang-rt-14-dev llvm-14
+  # the models come from the npm registry (npm pack over HTTPS: the CA certificates); "npm:npm" is
+  # skipped where an npm command is already there (Node.js from elsewhere bundles npm, and Debian's
+  # npm package conflicts with it)
+  npm:npm ca-certificates
+  # install, package and desktop files: cpack -G DEB (dpkg-shlibdeps, and file, which CPack's
+  # shlibdeps step runs on every installed file), the desktop-file and
+  # AppStream validators, xprop/xwininfo for the window's icon and class, and debootstrap for
+  # the clean-root test
+  dpkg-dev file desktop-file-utils appstream-util x11-utils debootstrap
 )
+
+# Every program this script and the tests call that a minimal Debian does not have: after the
+# package step each must be on PATH (the packages above bring them).
+TOOLS=(
+  npm cmake make g++ pkg-config                # this script: models and build
+  xvfb-run xauth pdftoppm runuser              # tests: the app under Xvfb, PDF pages, PostgreSQL as its user
+  cpack dpkg-deb dpkg-shlibdeps file           # tests: the Debian package
+  desktop-file-validate appstream-util xprop xwininfo   # tests: desktop integration
+  unshare debootstrap git                      # tests: without the source tree; a clean root of git archive HEAD
+)
+
+case "${1:-}" in
+  "") ;;
+  --packages-only) ;;
+  --list-tools) printf '%s\n' "${TOOLS[@]}"; exit 0 ;;
+  *) echo "usage: $0 [--packages-only | --list-tools]" >&2; exit 2 ;;
+esac
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- apt packages ---------------------------------------------------------------------------------
 missing=()
-for p in "${PACKAGES[@]}"; do
+for entry in "${PACKAGES[@]}"; do
+  p=${entry%%:*}; cmd=${entry#*:}; [ "$cmd" = "$entry" ] && cmd=""  # PACKAGE or PACKAGE:COMMAND
+  [ -n "$cmd" ] && command -v "$cmd" >/dev/null && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${#missing[@]} Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: run this as root (or install sudo) to install the packages" >&2; exit 1; }
+    SUDO="sudo"
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Every program in TOOLS must be there now: one whose package is missing from PACKAGES (or that
+# a package stopped shipping) is named here, not met half-way through a build or a test run.
+absent=()
+for t in "${TOOLS[@]}"; do
+  command -v "$t" >/dev/null || absent+=("$t")
+done
+if [ ${#absent[@]} -gt 0 ]; then
+  echo "setup: after installing the packages these programs are still missing: ${absent[*]}" >&2
+  echo "setup: add the Debian packages that provide them to PACKAGES in setup.sh" >&2
+  exit 1
+fi
+[ "${1:-}" = --packages-only ] && { say "packages ready"; exit 0; }
 
 # --- BlazePose models -----------------------------------------------------------------------------
 # Pinned npm release and the SHA-256 of each file we take from it.
@@ -49,11 +100,10 @@ models_ok() {
   done
 }
 if ! models_ok; then
-  command -v npm >/dev/null || { echo "setup: npm is needed to fetch the models (apt-get install npm)" >&2; exit 1; }
   say "fetching the BlazePose models from npm (@mediapipe/pose@$POSE_VERSION)"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "@mediapipe/pose@$POSE_VERSION" >/dev/null 2>"$tmp/npm.log") || {
+  (cd "$tmp" && npm pack --loglevel=error "@mediapipe/pose@$POSE_VERSION" >/dev/null 2>"$tmp/npm.log") || {
     cat "$tmp/npm.log" >&2; echo "setup: npm pack @mediapipe/pose@$POSE_VERSION failed" >&2; exit 1; }
   tar -xzf "$tmp"/mediapipe-pose-*.tgz -C "$tmp"
   mkdir -p models

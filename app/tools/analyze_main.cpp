@@ -44,7 +44,7 @@ const char* kUsage =
     "  --image-size WxH  image size for a CSV without an image_width line (for aspect-correct angles)\n"
     "  --min-visibility V  landmarks below this visibility are not judged (default: the pose model's,\n"
     "               0.3 for heavy, 0.5 for lite, full and a CSV)\n"
-    "  --programs-dir DIR  exercise files (default: the source tree's programs/)\n"
+    "  --programs-dir DIR  exercise files (default: PREFIX/share/ptcoach/programs beside bin/)\n"
     "  --list-exercises    print the exercise ids, one per line (and posture, lifting), and exit\n";
 
 int usageError(const std::string& msg) {

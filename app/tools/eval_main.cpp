@@ -29,7 +29,7 @@ const char* kUsage =
     "per-fault balanced accuracy over the labelled frames, and how often the view is right.\n"
     "  --json          also write the figures as JSON\n"
     "  --root DIR      where the entries' inputs are (default: the manifest's \"root\", else its folder)\n"
-    "  --programs-dir  exercise files (default: the source tree's programs/)\n"
+    "  --programs-dir  exercise files (default: PREFIX/share/ptcoach/programs beside bin/)\n"
     "  --only          evaluate these entries only\n"
     "Exit code: 0 when every floor in the manifest is met, 1 when one is not, 2 on bad input.\n";
 

@@ -51,7 +51,7 @@ const char* kUsage =
     "               (N runs each) and print the table; needs no --input\n"
     "  --cpu-time   --bench-layers: time with the process's CPU clock instead of the wall clock\n"
     "  --resize WxH scale every frame to WxH first (e.g. to benchmark at 640x480)\n"
-    "  --model-dir DIR  where the .tflite files are (default: the models/ folder setup.sh fills)\n";
+    "  --model-dir DIR  where the .tflite files are (default: PREFIX/share/ptcoach/models beside bin/)\n";
 
 struct Args {
     std::string model = "full";

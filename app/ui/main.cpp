@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <vector>
@@ -118,6 +119,18 @@ bool saveScreenshot(SDL_Window* window, const fs::path& file, std::string& error
     return true;
 }
 
+// The window's icon, from the installed assets (the PNG the desktop entry's icon is made of).
+void setWindowIcon(SDL_Window* window) {
+    cv::Mat bgra = cv::imread((assetsDir() / "icons" / "hicolor" / "128x128" / "apps" / "ptcoach.png").string(),
+                              cv::IMREAD_UNCHANGED);
+    if (bgra.empty() || bgra.type() != CV_8UC4) return;  // a window without an icon still works
+    SDL_Surface* icon = SDL_CreateRGBSurfaceWithFormatFrom(bgra.data, bgra.cols, bgra.rows, 32,
+                                                           static_cast<int>(bgra.step), SDL_PIXELFORMAT_BGRA32);
+    if (!icon) return;
+    SDL_SetWindowIcon(window, icon);  // SDL keeps its own copy
+    SDL_FreeSurface(icon);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,6 +170,9 @@ int main(int argc, char** argv) {
     // SDL would turn a signal into a window close, which a kiosk refuses: the signals are ours.
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     installStopSignals();
+    // The window class (X11) and app id (Wayland) that ptcoach.desktop names in StartupWMClass.
+    setenv("SDL_VIDEO_X11_WMCLASS", "ptcoach", 0);
+    setenv("SDL_VIDEO_WAYLAND_WMCLASS", "ptcoach", 0);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_GAMECONTROLLER) != 0) {
         std::cerr << "ptcoach: cannot start the display: " << SDL_GetError() << "\n";
         return 1;
@@ -188,6 +204,7 @@ int main(int argc, char** argv) {
         SDL_Quit();
         return 1;
     }
+    setWindowIcon(window);
     if (st.options.kiosk) {
         // Keyboard shortcuts of the desktop (Alt+Tab, the Super key) come to the kiosk, not the desktop.
         SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");

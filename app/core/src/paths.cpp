@@ -1,29 +1,42 @@
 #include "ptcoach/core/paths.h"
 
 #include <cstdlib>
+#include <system_error>
 
 namespace ptcoach {
+namespace fs = std::filesystem;
+
 namespace {
-std::filesystem::path envOr(const char* name, const std::filesystem::path& fallback) {
+fs::path envOr(const char* name, const fs::path& fallback) {
     const char* v = std::getenv(name);
-    if (v && *v) return std::filesystem::path(v);
+    if (v && *v) return fs::path(v);
     return fallback;
+}
+
+fs::path findShareDir() {
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec && exe.has_parent_path()) {
+        fs::path share = exe.parent_path().parent_path() / "share" / "ptcoach";
+        if (fs::is_directory(share, ec)) return share;
+    }
+    return fs::path(PTCOACH_INSTALL_SHARE_DIR);
 }
 }  // namespace
 
-std::filesystem::path defaultDataDir() {
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "ptcoach";
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return std::filesystem::path(home) / ".local" / "share" / "ptcoach";
-    return std::filesystem::current_path() / "ptcoach-data";
+fs::path defaultDataDir() {
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "ptcoach";
+    if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".local" / "share" / "ptcoach";
+    return fs::current_path() / "ptcoach-data";
 }
 
-std::filesystem::path modelDir() { return envOr("PTCOACH_MODEL_DIR", PTCOACH_DEFAULT_MODEL_DIR); }
-std::filesystem::path programsDir() {
-    return envOr("PTCOACH_PROGRAMS_DIR", std::filesystem::path(PTCOACH_SOURCE_DIR) / "programs");
+fs::path shareDir() {
+    static const fs::path dir = findShareDir();  // the program does not move while it runs
+    return dir;
 }
-std::filesystem::path assetsDir() {
-    return envOr("PTCOACH_ASSETS_DIR", std::filesystem::path(PTCOACH_SOURCE_DIR) / "assets");
-}
+
+fs::path modelDir() { return envOr("PTCOACH_MODEL_DIR", shareDir() / "models"); }
+fs::path programsDir() { return envOr("PTCOACH_PROGRAMS_DIR", shareDir() / "programs"); }
+fs::path assetsDir() { return envOr("PTCOACH_ASSETS_DIR", shareDir() / "assets"); }
 
 }  // namespace ptcoach
