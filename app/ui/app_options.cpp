@@ -12,6 +12,7 @@
 #include "ptcoach/core/args.h"
 #include "ptcoach/core/ids.h"
 #include "ptcoach/core/paths.h"
+#include "ptcoach/game/catalog.h"
 #include "ptcoach/storage/account_store.h"
 #include "ptcoach/storage/recovery_store.h"
 
@@ -59,6 +60,13 @@ std::string appUsage() {
            "  --script FILE         drive the app from a script of clicks and keys (end-to-end tests)\n"
            "  --clock-offset S      run as if the clock were S seconds later (tests: what happens an hour later)\n"
            "  --stats FILE          append memory use and frame times to FILE every minute (soak runs)\n"
+           "  --game ID             play a game (see --list-games) on its exercise, or on --exercise ID (with\n"
+           "                        --program: that program's dose); with --video and --exit-after-video, play the\n"
+           "                        recording, save and print 'GAME <id>: score S, reps N of M, good N, faults ...'\n"
+           "  --list-games          print the game ids, one per line, and exit\n"
+           "  --font-size SIZE      text size: normal, large or largest (default: the saved setting)\n"
+           "  --high-contrast       high-contrast colours\n"
+           "  --bench-ui N          time N frames (the UI frame and the pose estimation), print median and p95, exit\n"
            "  --help                show this help\n";
 }
 
@@ -193,8 +201,43 @@ Expected<AppOptions> parseAppOptions(int argc, char** argv) {
             if (!n || *n < -315360000 || *n > 315360000)
                 return makeError("--clock-offset: '" + *v + "' is not a number of seconds (at most ten years either way)");
             o.clockOffsetS = *n;
+        } else if (a == "--game") {
+            auto v = value("ID");
+            if (!v || v->empty()) return missing(a, "a game id (see --list-games)");
+            if (!game::findGame(*v)) {
+                std::string list;
+                for (const auto& g : game::games()) list += (list.empty() ? "" : ", ") + g.id;
+                return makeError("--game: unknown game '" + *v + "' (one of: " + list + ")");
+            }
+            o.game = *v;
+        } else if (a == "--list-games") {
+            o.listGames = true;
+        } else if (a == "--font-size") {
+            auto v = value("SIZE");
+            if (!v) return missing(a, "normal, large or largest");
+            if (*v != "normal" && *v != "large" && *v != "largest")
+                return makeError("--font-size: '" + *v + "' is not one of normal, large, largest");
+            o.fontSize = *v;
+        } else if (a == "--high-contrast") {
+            o.highContrast = true;
+        } else if (a == "--bench-ui") {
+            auto v = value("N");
+            if (!v) return missing(a, "a number of frames");
+            auto n = parseInt(*v);
+            if (!n || *n < 10 || *n > 100000) return makeError("--bench-ui: '" + *v + "' is not a frame count (10-100000)");
+            o.benchUiFrames = *n;
         } else {
             return makeError("unknown option '" + a + "' (see ptcoach --help)");
+        }
+    }
+    if (!o.game.empty()) {
+        const game::GameInfo* g = game::findGame(o.game);
+        if (o.exercise.empty()) {
+            o.exercise = g->defaultExercise();
+        } else if (!g->plays(o.exercise)) {
+            std::string list;
+            for (const auto& e : g->exercises) list += (list.empty() ? "" : ", ") + e;
+            return makeError("--game " + o.game + ": it does not play '" + o.exercise + "' (it plays " + list + ")");
         }
     }
     if (o.database.empty())

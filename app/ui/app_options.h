@@ -41,6 +41,11 @@ struct AppOptions {
     std::optional<int> awayTimeoutS;   // --away-timeout S: sign out after S seconds out of the camera's view
     long long clockOffsetS = 0;        // --clock-offset S: run as if it were S seconds later (tests)
     std::optional<std::filesystem::path> statsFile;  // --stats FILE: memory and frame times every minute (soak runs)
+    std::string game;           // --game ID: play a game (its exercise: --exercise, else the game's own)
+    bool listGames = false;     // --list-games: print the game ids, exit
+    std::string fontSize;       // --font-size normal|large|largest (else the saved setting)
+    bool highContrast = false;  // --high-contrast
+    int benchUiFrames = 0;      // --bench-ui N: time N frames, print the figures, exit
 };
 
 // The screens --screen accepts.

@@ -147,6 +147,10 @@ void Audio::queueSamples(const float* data, size_t n) {
 }
 
 void Audio::say(const std::string& text) {
+    if (!text.empty()) {
+        m_lastSaid = text;
+        m_lastSaidAt = SDL_GetTicks();
+    }
     if (m_muted || !m_speechOk || text.empty()) return;
     {
         std::lock_guard lock(m_mutex);
@@ -168,6 +172,11 @@ void Audio::tone(int count) {
         buf[i] = static_cast<float>(0.35 * env * std::sin(2.0 * M_PI * freq * t));
     }
     queueSamples(buf.data(), buf.size());
+}
+
+void Audio::play(const std::vector<float>& samples) {
+    if (m_muted || !m_device) return;
+    queueSamples(samples.data(), samples.size());
 }
 
 void Audio::setMuted(bool muted) {

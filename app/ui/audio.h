@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace ptcoach::ui {
 
@@ -23,6 +24,11 @@ public:
     void start();
     void say(const std::string& text);  // queued; a newer cue replaces one not yet spoken
     void tone(int count);               // a short beep; pitch rises with the count within a set
+    void play(const std::vector<float>& samples);  // a sound at the device's rate (mono), unless muted
+    int rate() const { return m_rate; }
+    // Every cue say() was given, muted or not, for the captions: the newest and when (SDL ticks).
+    const std::string& lastSaid() const { return m_lastSaid; }
+    unsigned lastSaidAt() const { return m_lastSaidAt; }
     void setMuted(bool muted);
     bool muted() const { return m_muted.load(); }
     bool deviceOk() const { return m_device != 0; }
@@ -37,6 +43,8 @@ private:
     unsigned int m_device = 0;  // SDL_AudioDeviceID
     int m_rate = 22050;
     std::string m_status;
+    std::string m_lastSaid;
+    unsigned m_lastSaidAt = 0;
     void* m_espeak = nullptr;  // dlopen handle
     std::mutex m_mutex;
     std::condition_variable m_cv;

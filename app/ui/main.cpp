@@ -7,6 +7,8 @@
 #include <imgui_impl_sdl.h>
 
 #include <csignal>
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -41,8 +43,9 @@ void installStopSignals() {
     for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaction(sig, &sa, nullptr);
 }
 
-void applyTheme(float scale, bool touch) {
+void applyTheme(float scale, bool touch, bool highContrast) {
     ImGuiStyle& s = ImGui::GetStyle();
+    s = ImGuiStyle();
     ImGui::StyleColorsDark(&s);
     s.WindowRounding = 0;
     s.FrameRounding = 10;
@@ -63,6 +66,24 @@ void applyTheme(float scale, bool touch) {
     c[ImGuiCol_ButtonHovered] = ImVec4(0.18f, 0.60f, 0.56f, 1.0f);
     c[ImGuiCol_ButtonActive] = ImVec4(0.12f, 0.70f, 0.62f, 1.0f);
     c[ImGuiCol_NavHighlight] = ImVec4(0.15f, 0.85f, 0.75f, 1.0f);
+    if (highContrast) {
+        // Black and white with yellow for what has the focus; every frame and button outlined.
+        c[ImGuiCol_WindowBg] = c[ImGuiCol_ChildBg] = c[ImGuiCol_PopupBg] = ImVec4(0, 0, 0, 1);
+        c[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+        c[ImGuiCol_TextDisabled] = ImVec4(0.85f, 0.85f, 0.85f, 1);
+        c[ImGuiCol_Button] = ImVec4(0.0f, 0.22f, 0.55f, 1);
+        c[ImGuiCol_ButtonHovered] = ImVec4(0.0f, 0.35f, 0.8f, 1);
+        c[ImGuiCol_ButtonActive] = ImVec4(0.0f, 0.45f, 1.0f, 1);
+        c[ImGuiCol_FrameBg] = ImVec4(0.1f, 0.1f, 0.1f, 1);
+        c[ImGuiCol_Border] = ImVec4(1, 1, 1, 1);
+        c[ImGuiCol_Separator] = ImVec4(1, 1, 1, 1);
+        c[ImGuiCol_NavHighlight] = ImVec4(1.0f, 0.9f, 0.0f, 1);
+        c[ImGuiCol_Header] = ImVec4(0.0f, 0.22f, 0.55f, 1);
+        c[ImGuiCol_HeaderHovered] = ImVec4(0.0f, 0.35f, 0.8f, 1);
+        c[ImGuiCol_TableRowBgAlt] = ImVec4(0.12f, 0.12f, 0.12f, 1);
+        s.FrameBorderSize = 2.0f;
+        s.ChildBorderSize = 2.0f;
+    }
     s.ScaleAllSizes(scale);
 }
 
@@ -148,6 +169,7 @@ int main(int argc, char** argv) {
     setWallClockOffset(std::chrono::seconds(st.options.clockOffsetS));
     st.screen = screenFromName(st.options.screen).value_or(Screen::Home);
     if (st.options.listPrograms) return printProgramIds(st.options);
+    if (st.options.listGames) return printGameIds();
     if (st.options.listSessions) return printSessionHistory(st.options);
     // Headless exports: no display needed.
     if (st.options.exportCsv || st.options.report) return runRecoveryExports(st.options);
@@ -218,7 +240,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     SDL_GL_MakeCurrent(window, gl);
-    SDL_GL_SetSwapInterval(st.options.screenshot ? 0 : 1);
+    SDL_GL_SetSwapInterval(st.options.screenshot || st.options.benchUiFrames ? 0 : 1);
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -231,17 +253,36 @@ int main(int argc, char** argv) {
     SDL_GetWindowSize(window, &winW, &winH);
     st.dpiScale = std::clamp(winH / 720.0f, 0.75f, 3.0f);
     if (st.options.kiosk) st.dpiScale *= 1.1f;  // larger type on a kiosk, read from further away
-    applyTheme(st.dpiScale, st.options.kiosk);
-    st.fonts = loadFonts(st.dpiScale);
+    const float layoutScale = st.dpiScale;
+    loadAccessibility(st);
+    auto applyLook = [&]() {
+        // The text size scales the type and the spacing with it; high contrast changes the colours.
+        st.a11y.appliedStep = st.a11y.fontStep;
+        st.a11y.appliedContrast = st.a11y.highContrast;
+        st.dpiScale = layoutScale * Accessibility::kScales[st.a11y.fontStep];
+        applyTheme(st.dpiScale, st.options.kiosk, st.a11y.highContrast);
+        io.Fonts->Clear();
+        st.fonts = loadFonts(st.dpiScale);
+    };
+    applyLook();
     ImGui_ImplSDL2_InitForOpenGL(window, gl);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
     int exitCode = 0;
     int framesRendered = 0;
+    // --bench-ui: per-frame UI time and the pose time of each new camera frame, once the screen settled.
+    std::vector<double> benchFrameMs, benchPoseMs, benchCoachMs;
+    long long benchLastShown = 0;
     Uint32 waitStart = SDL_GetTicks();
     bool running = true;
     FrameStats stats(st.options.statsFile);  // --stats: memory and frame times every minute
     while (running) {
+        auto frameStart = std::chrono::steady_clock::now();
+        if (st.a11y.fontStep != st.a11y.appliedStep || st.a11y.highContrast != st.a11y.appliedContrast) {
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            applyLook();
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+        }
         SDL_Event ev;
         while (SDL_PollEvent(&ev)) {
             ImGui_ImplSDL2_ProcessEvent(&ev);
@@ -278,6 +319,7 @@ int main(int argc, char** argv) {
         updateTherapist(st);  // the therapist workspace's recorded actions
         updateSettings(st);   // the Settings screen's recorded actions
         updateCamera(st);
+        updateGame(st);     // the games' actions, --game, sounds and images, the progression shown
         updateSession(st);  // camera frames into the guided session, its clock, cues, saving
         updateRecovery(st);  // timers ending, reminders, recorded recovery actions
 
@@ -289,6 +331,7 @@ int main(int argc, char** argv) {
         ImGui::PushFont(st.fonts.body);
         drawUi(st);
         drawRecoveryBanners(st);  // on every screen
+        drawJuiceOverlay(st);     // particles, the level-up moment, captions of spoken cues
         ImGui::PopFont();
         ImGui::Render();
 
@@ -342,6 +385,29 @@ int main(int argc, char** argv) {
         SDL_GL_SwapWindow(window);
         stats.frame(st);
 
+        if (st.options.benchUiFrames > 0 && cameraSettled(st)) {
+            benchFrameMs.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frameStart).count());
+            if (st.camera.framesShown != benchLastShown && st.camera.hasPose) benchPoseMs.push_back(st.camera.poseMs);
+            benchCoachMs.push_back(st.coach3d ? st.coach3d->takeFrameMs() : 0.0);
+            benchLastShown = st.camera.framesShown;
+            if (static_cast<int>(benchFrameMs.size()) >= st.options.benchUiFrames) {
+                auto stat = [](std::vector<double> v, double q) {
+                    if (v.empty()) return 0.0;
+                    std::sort(v.begin(), v.end());
+                    return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))];
+                };
+                std::printf("bench-ui: %zu frames at %dx%d (%s), %zu camera frames\n", benchFrameMs.size(), dw, dh,
+                            st.options.video ? st.options.video->filename().c_str() : "camera", benchPoseMs.size());
+                std::printf("ui frame ms: median %.1f, p95 %.1f\n", stat(benchFrameMs, 0.5), stat(benchFrameMs, 0.95));
+                std::printf("pose ms: median %.1f, p95 %.1f\n", stat(benchPoseMs, 0.5), stat(benchPoseMs, 0.95));
+                std::printf("3d coach ms per frame: median %.1f, p95 %.1f%s\n", stat(benchCoachMs, 0.5),
+                            stat(benchCoachMs, 0.95), st.coach3d && !st.coach3d->available() ? " (3D off)" : "");
+                std::fflush(stdout);
+                running = false;
+            }
+        }
+
         while (!st.commands.empty()) {
             Command c = st.commands.front();
             st.commands.pop_front();
@@ -352,6 +418,7 @@ int main(int argc, char** argv) {
 
     exitCode = scriptExitCode(st, exitCode);  // --script: closed before its end is a failure
     releaseCamera(st);
+    releaseGameAssets(st);     // textures and the 3D coach's buffers, while the GL context lives
     st.session.audio.reset();  // closes the audio device before SDL shuts down
     releaseRecovery(st);
     ImGui_ImplOpenGL3_Shutdown();

@@ -149,6 +149,7 @@ void drawProgramList(UiState& st) {
             if (!ex) continue;
             ImGui::BulletText("%s  -  %s%s", ex->title.c_str(), doseText(*ex, it.dose).c_str(),
                               ex->cameraTracked() ? "" : "  (timer only)");
+            drawPlayGameButton(st, p.id, ex->id);
         }
     }
     ImGui::Spacing();
@@ -185,7 +186,8 @@ void drawLibrary(UiState& st) {
     float w = ImGui::GetContentRegionAvail().x;
     float demoW = w * 0.45f;
     ImVec2 p = ImGui::GetCursorScreenPos();
-    drawDemoFigure(ImGui::GetWindowDrawList(), ex, ImGui::GetTime(), p, ImVec2(demoW, demoW * 0.8f));
+    drawCoach(st, ex, ImGui::GetTime(), p.x, p.y, demoW, demoW * 0.8f, std::nullopt, 3);  // 3D (game_ui.h)
+    ImGui::SetCursorScreenPos(p);
     ImGui::Dummy(ImVec2(demoW, demoW * 0.8f));
     ImGui::TextDisabled("%s", demoViewLabel(ex));
     ImGui::SetCursorScreenPos(ImVec2(p.x + demoW + 16, p.y));
@@ -215,6 +217,7 @@ void drawLibrary(UiState& st) {
         ImGui::PopStyleColor();
     }
     if (button("  Practise this exercise  ")) su.act(SessionAction::PickProgram, "exercise:" + ex.id);
+    drawPlayGameButton(st, "", ex.id);
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     ImGui::EndChild();

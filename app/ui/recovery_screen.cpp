@@ -5,6 +5,8 @@
 #include "ptcoach/recovery/progress.h"
 #include "recovery_screen.h"
 
+#include "game_ui.h"
+
 #include <SDL2/SDL.h>
 
 #include <algorithm>
@@ -165,7 +167,7 @@ void tick(UiState& st, RecoveryStore& store, TimePoint now) {
                            ". Take the pack off; rest your skin at least " +
                            (ice ? "40-60" : "20-30") + " minutes.";
         addBanner(r, text, true, now);
-        if (!whileAway) beep(r.beeper);
+        if (!whileAway && !st.session.muted) beep(r.beeper);  // --mute and M silence the chime too
     }
     bool hadDue = r.thermal.nextDue && *r.thermal.nextDue > r.lastReminderCheck;
     refresh(st, store, now);
@@ -174,7 +176,7 @@ void tick(UiState& st, RecoveryStore& store, TimePoint now) {
         addBanner(r, std::string("Time for your next ") + recovery::thermalKindName(r.thermal.advised) +
                          " application (15 minutes, a cloth between skin and pack).",
                   false, now);
-        beep(r.beeper);
+        if (!st.session.muted) beep(r.beeper);
     }
     r.lastReminderCheck = now;
 }
@@ -229,12 +231,14 @@ void releaseRecovery(UiState& st) {
 
 void drawRecoveryBanners(UiState& st) {
     RecoveryUi& r = st.recovery;
+    r.bannerHeight = 0;
     if (r.banners.empty()) return;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     float w = std::min(vp->WorkSize.x * 0.8f, 980.0f * st.dpiScale);
-    // At the bottom, clear of every screen's header (Home, Sign out) and of the person's head.
-    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y - 12 * st.dpiScale),
-                            ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+    // At the bottom, above the captions, clear of every screen's header (Home, Sign out) and of the
+    // person's head; the screens end above it (drawUi), so it covers no button.
+    float bottom = vp->WorkPos.y + vp->WorkSize.y - captionStripHeight(st) - 6 * st.dpiScale;
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, bottom), ImGuiCond_Always, ImVec2(0.5f, 1.0f));
     ImGui::SetNextWindowSize(ImVec2(w, 0));
     ImGui::SetNextWindowBgAlpha(0.97f);
     bool alert = std::any_of(r.banners.begin(), r.banners.end(), [](const Banner& b) { return b.alert; });
@@ -258,6 +262,7 @@ void drawRecoveryBanners(UiState& st) {
         if (button("OK", ImVec2(90 * st.dpiScale, 0))) dismiss = static_cast<int>(i);
         ImGui::PopID();
     }
+    r.bannerHeight = ImGui::GetWindowHeight() + 12 * st.dpiScale;
     ImGui::End();
     ImGui::PopStyleVar(2);
     ImGui::PopStyleColor(2);
@@ -336,9 +341,7 @@ void drawScreenForm(UiState& st) {
                 if (!out) return setNotice(rr, "Not saved: " + out.error().message, true);
                 rr.screen.open = false;
                 if (!out->anyYes) setNotice(rr, "Saved: no red flags. You can go ahead, gently, and stop if anything new appears.", false);
-                else setNotice(rr, out->heading + ". " + out->advice, out->blocked);
-                if (out->blocked)
-                    addBanner(rr, out->emergency ? "Seek emergency care now." : "Exercise paused: see a clinician.", true, now);
+                else setNotice(rr, out->heading + ". " + out->advice, out->blocked);  // with the red card, above
                 s.session.blockedReason.clear();  // the session screen looks at the gate again
             });
         }

@@ -106,6 +106,7 @@ struct RecoveryUi {
     std::string lastExport;
 
     std::vector<Banner> banners;
+    float bannerHeight = 0;  // the banners' strip at the bottom, last frame: no screen is drawn under it
     Beeper beeper;
 };
 

@@ -141,7 +141,10 @@ void drawHome(UiState& st) {
     float avail = ImGui::GetContentRegionAvail().x;
     float gap = 20.0f * k;
     float tileW = (avail - gap * (kCols - 1)) / kCols;
-    float tileH = std::clamp((ImGui::GetContentRegionAvail().y - footerH - gap * rows) / rows, 70.0f * k, 170.0f * k);
+    // The progress and games block below them (its height from the last frame) keeps its room too.
+    float blockH = currentPatient(st) ? std::max(st.session.game.homeBlockH, line * 3.0f) + gap : 0.0f;
+    float tileH =
+            std::clamp((ImGui::GetContentRegionAvail().y - footerH - blockH - gap * rows) / rows, 56.0f * k, 170.0f * k);
     int i = 0;
     for (const Tile& t : tiles) {
         if (i % kCols != 0) ImGui::SameLine(0, gap);
@@ -151,11 +154,14 @@ void drawHome(UiState& st) {
         if (i % kCols == 0) ImGui::Dummy(ImVec2(0, gap * 0.3f));
     }
 
+    drawHomeProgress(st);  // level, weekly ring, badges, the games (game_ui.h)
+    ImGui::Spacing();
     ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - footerH));
     if (!st.dbError.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 120, 255));
         ImGui::TextWrapped("Your saved data could not be opened: %s", st.dbError.c_str());
         ImGui::PopStyleColor();
+        recordText("Your saved data could not be opened: " + st.dbError);
     } else if (st.db && !st.options.kiosk) {
         ImGui::TextDisabled("Your data: %s", st.db->describe().c_str());
     }
@@ -251,8 +257,14 @@ const char* screenTitle(Screen s) {
 void drawUi(UiState& st) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
-    ImGui::SetNextWindowSize(vp->WorkSize);
-    ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+    // The bottom strip is the captions' (every spoken cue, game_ui.h): no screen is drawn under it.
+    // Nor under the banners (recovery_screen.h), which sit just above the captions.
+    ImGui::SetNextWindowSize(
+            ImVec2(vp->WorkSize.x, vp->WorkSize.y - captionStripHeight(st) - st.recovery.bannerHeight));
+    // No title or frame; a scroll bar only when a screen is taller than the window (a small screen
+    // with the largest text), and the keyboard and gamepad scroll to what they focus.
+    ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                             ImGuiWindowFlags_NoMove |
                              ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
     ImGui::Begin("PT Coach", nullptr, flags);
     if (st.auth.required && !st.auth.user) {
@@ -267,7 +279,19 @@ void drawUi(UiState& st) {
                          st.screen == Screen::Progress || st.screen == Screen::Settings;
     if (patientScreen && !currentPatient(st)) {
         screenHeader(st, screenTitle(st.screen));
-        ImGui::TextWrapped("This screen shows a patient's own exercises and history: sign in as the patient.");
+        if (!st.db) {
+            // Without its data the app can neither check the red-flag gate nor save anything.
+            std::string line = "Your saved data could not be opened (" +
+                               (st.dbError.empty() ? std::string("no database") : st.dbError) +
+                               "): no session can start, as nothing could be saved and your safety answers could "
+                               "not be checked.";
+            ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 120, 255));
+            ImGui::TextWrapped("%s", line.c_str());
+            ImGui::PopStyleColor();
+            recordText(line);
+        } else {
+            ImGui::TextWrapped("This screen shows a patient's own exercises and history: sign in as the patient.");
+        }
         ImGui::End();
         return;
     }

@@ -2,6 +2,7 @@
 // demonstration, counter or ring timer, set, cue banner), rest, pain after and the summary. Draw code
 // only reads the session and records actions (SessionUi::act); updateSession applies them.
 #include <SDL2/SDL_scancode.h>
+#include <SDL2/SDL_timer.h>
 #include <imgui_internal.h>  // SetFocusID: the big default button a gamepad's A presses
 
 #include <algorithm>
@@ -10,10 +11,12 @@
 #include <string>
 
 #include "demo_figure.h"
+#include "game_ui.h"
 #include "ptcoach/analysis/view.h"
 #include "ptcoach/engine/calendar.h"
 #include "ptcoach/recovery/progress.h"
 #include "session_ui.h"
+#include "session_widgets.h"
 #include "ui_state.h"
 #include "widgets.h"
 
@@ -41,6 +44,9 @@ ImU32 cueColour(const engine::Cue& c) {
     return kTeal;
 }
 
+}  // namespace
+
+// The widgets the game screens share (session_widgets.h).
 // A wide banner with the cue in the heading font.
 void cueBanner(UiState& st, const engine::Cue& cue, ImVec2 pos, float width) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -55,7 +61,7 @@ void cueBanner(UiState& st, const engine::Cue& cue, ImVec2 pos, float width) {
 
 // A ring that fills clockwise with `fraction`, the text in its middle.
 void ring(UiState& st, ImVec2 centre, float radius, float fraction, ImU32 colour, const std::string& text,
-          const std::string& below) {
+          const std::string& below, float textScale) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float thick = radius * 0.16f;
     dl->AddCircle(centre, radius, IM_COL32(60, 68, 86, 255), 64, thick);
@@ -65,8 +71,9 @@ void ring(UiState& st, ImVec2 centre, float radius, float fraction, ImU32 colour
         dl->PathStroke(colour, 0, thick);
     }
     ImFont* f = st.fonts.title;
-    ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, text.c_str());
-    dl->AddText(f, f->FontSize, ImVec2(centre.x - ts.x / 2, centre.y - ts.y / 2), IM_COL32(255, 255, 255, 255), text.c_str());
+    float size = f->FontSize * textScale;
+    ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, 0, text.c_str());
+    dl->AddText(f, size, ImVec2(centre.x - ts.x / 2, centre.y - ts.y / 2), IM_COL32(255, 255, 255, 255), text.c_str());
     ImFont* b = st.fonts.body;
     ImVec2 bs = b->CalcTextSizeA(b->FontSize, FLT_MAX, 0, below.c_str());
     dl->AddText(b, b->FontSize, ImVec2(centre.x - bs.x / 2, centre.y + ts.y / 2), IM_COL32(190, 198, 210, 255), below.c_str());
@@ -133,6 +140,21 @@ bool cameraPicture(UiState& st, ImVec2 avail, ImVec2& origin, ImVec2& size) {
     return true;
 }
 
+void drawSaveStatus(UiState& st) {
+    const SessionUi& su = st.session;
+    if (su.saved) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kGreen);
+        ImGui::Text("Saved to your history (session #%lld).", static_cast<long long>(su.savedId));
+        ImGui::PopStyleColor();
+    } else if (!su.saveError.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("%s", su.saveError.c_str());
+        ImGui::PopStyleColor();
+    }
+}
+
+namespace {
+
 std::string sideText(const engine::PlannedStep& s) {
     if (!s.side) return "";
     return *s.side == analysis::BodySide::Left ? "Left side" : "Right side";
@@ -142,12 +164,9 @@ void header(UiState& st, const std::string& title) {
     SessionUi& su = st.session;
     if (button("< Home  (Esc)")) st.go(Screen::Home);
     ImGui::SameLine();
-    ImGui::PushFont(st.fonts.heading);
-    ImGui::TextUnformatted(title.c_str());
-    ImGui::PopFont();
-    recordText(title);
     std::string mute = su.muted ? "Sound off  (M)" : "Sound on  (M)";
     float w = ImGui::CalcTextSize(mute.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    headingText(st, title, ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - w);
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
     if (button(mute.c_str())) su.act(SessionAction::ToggleMute);
     ImGui::Separator();
@@ -166,7 +185,13 @@ void painRow(UiState& st, int selected, SessionAction action) {
         if (sel) ImGui::PopStyleColor();
         ImGui::PopID();
     }
-    ImGui::TextDisabled("0 = no pain, 10 = the worst pain you can imagine");
+}
+
+// "Pain right now:" with what the numbers mean on the same line (a line saved for the questions).
+void painLabel(const char* label) {
+    ImGui::TextUnformatted(label);
+    ImGui::SameLine();
+    ImGui::TextDisabled("(0 = no pain, 10 = the worst pain you can imagine)");
 }
 
 // "1 exercise", "3 exercises".
@@ -216,8 +241,17 @@ void drawCheckIn(UiState& st, engine::Session& s) {
         ImGui::PopStyleColor();
         recordText(su.checkInError);
     }
+    if (!su.cannotSave.empty()) {
+        // Before the session, not after it: the person may fix the folder or the disk first.
+        std::string line = "This session will not be saved: " + su.cannotSave + ".";
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("%s", line.c_str());
+        ImGui::PopStyleColor();
+        recordText(line);
+    }
+    drawDoseOffer(st);
     ImGui::Spacing();
-    ImGui::TextUnformatted("Pain right now:");
+    painLabel("Pain right now:");
     painRow(st, su.pain, SessionAction::SetPain);
     if (ImGui::GetFrameCount() < 3) ImGui::SetItemDefaultFocus();
     if (su.checkInTried && su.pain < 0) {
@@ -239,8 +273,8 @@ void drawCheckIn(UiState& st, engine::Session& s) {
                                    ? "Any of these? (the full safety list, once for this episode)"
                                    : "Any of these today?");
         // The questions scroll; the buttons below stay where they are.
-        float buttonsH = ImGui::GetFrameHeightWithSpacing() * 1.6f;
-        ImGui::BeginChild("questions", ImVec2(0, std::max(120.0f, ImGui::GetContentRegionAvail().y - buttonsH)), false,
+        float buttonsH = ImGui::GetFrameHeightWithSpacing() * 1.6f + ImGui::GetStyle().WindowPadding.y;
+        ImGui::BeginChild("questions", ImVec2(0, std::max(ImGui::GetFrameHeight() * 2.2f, ImGui::GetContentRegionAvail().y - buttonsH)), false,
                           ImGuiWindowFlags_NavFlattened);
         if (ImGui::IsWindowAppearing()) ImGui::SetScrollY(0);  // opens at the first (emergency) question
         if (ImGui::BeginTable("flags", 2, ImGuiTableFlags_SizingStretchProp)) {
@@ -391,12 +425,16 @@ void drawExercise(UiState& st, engine::Session& s) {
     ImVec2 origin = ImGui::GetCursorScreenPos(), size(leftW, h);
     if (cameraOn && cameraPicture(st, ImVec2(leftW, h), origin, size)) {
         if (st.camera.hasPose) skeletonByForm(st.camera.pose, origin, size, faultyLandmarks(s), s.stepCameraCounted());
+        // beside the picture: the person's own body from the side (the line of the back)
+        float sideW = std::min(size.x * 0.3f, size.y * 0.42f);
+        drawPersonSideView(st, origin.x + size.x - sideW - 8, origin.y + size.y - sideW * 1.25f - 8, sideW, sideW * 1.25f);
     } else {
         // the demonstration, large, below the cue banner
         float band = st.fonts.heading->FontSize * 2.2f + 36 * st.dpiScale;  // the cue banner's place, at the bottom
         dl->AddRectFilled(ImVec2(origin.x, origin.y + h - band), ImVec2(origin.x + leftW, origin.y + h), IM_COL32(30, 36, 48, 255),
                           12.0f);
-        drawDemoFigure(dl, ex, ImGui::GetTime(), origin, ImVec2(leftW, h - band), shown->side);
+        drawCoach(st, ex, ImGui::GetTime(), origin.x, origin.y, leftW, h - band, shown->side, 0);
+        ImGui::SetCursorScreenPos(origin);
         ImGui::Dummy(ImVec2(leftW, h));
     }
     // The cue along the bottom of the picture, where it does not cover the person's head.
@@ -434,14 +472,17 @@ void drawExercise(UiState& st, engine::Session& s) {
     setLine += "  -  exercise " + std::to_string(shown->exercise + 1) + " of " + std::to_string(s.plan().exercises.size());
     ImGui::TextUnformatted(setLine.c_str());
     ImVec2 p = ImGui::GetCursorScreenPos();
-    float ringR = std::min(rightW * 0.28f, h * 0.14f);
+    float ringR = std::min(rightW * 0.2f, h * 0.11f);  // leaves the 3D coach room to be read
     ImVec2 centre(p.x + rightW * 0.5f, p.y + ringR + 8);
     if (resting) {
         float frac = s.restTotalMs() > 0 ? 1.0f - static_cast<float>(s.restLeftMs()) / s.restTotalMs() : 1.0f;
         ring(st, centre, ringR, frac, kBlue, std::to_string((s.restLeftMs() + 999) / 1000), "rest (N to skip)");
     } else if (step->goal == engine::StepGoal::Reps) {
+        double nowS = SDL_GetTicks() / 1000.0;  // the clock the game animations run on
+        su.game.juice.counter.set(s.count(), nowS);  // the count pops when it changes
         ring(st, centre, ringR, step->reps > 0 ? static_cast<float>(s.count()) / step->reps : 0, kTeal,
-             std::to_string(s.count()), "of " + std::to_string(step->reps) + " reps");
+             std::to_string(s.count()), "of " + std::to_string(step->reps) + " reps",
+             static_cast<float>(su.game.juice.counter.scale(nowS)));
         recordText("Reps: " + std::to_string(s.count()) + " of " + std::to_string(step->reps));
     } else if (s.readyLeftMs() > 0) {
         ring(st, centre, ringR, 0, kTeal, std::to_string((s.readyLeftMs() + 999) / 1000), "get ready");
@@ -454,10 +495,18 @@ void drawExercise(UiState& st, engine::Session& s) {
     }
     ImGui::Dummy(ImVec2(rightW, ringR * 2 + 16));
     // demonstration
-    float demoH = std::max(80.0f, h - (ImGui::GetCursorScreenPos().y - origin.y) - ImGui::GetFrameHeightWithSpacing() * 2.6f);
-    ImVec2 dp = ImGui::GetCursorScreenPos();
-    drawDemoFigure(dl, ex, ImGui::GetTime(), dp, ImVec2(rightW, demoH), shown->side);
-    ImGui::Dummy(ImVec2(rightW, demoH));
+    float room = h - (ImGui::GetCursorScreenPos().y - origin.y) - ImGui::GetFrameHeightWithSpacing() * 2.6f;
+    if (cameraOn && st.camera.texture && room < h * 0.3f) {
+        // No room to read it here (a small window, large text): the coach goes into the picture's corner.
+        float cw = std::min(size.x * 0.36f, size.y * 0.5f);
+        drawCoach(st, ex, ImGui::GetTime(), origin.x + 6, origin.y + size.y - cw * 1.2f - 6, cw, cw * 1.2f, shown->side, 1);
+    } else {
+        float demoH = std::max(80.0f, room);
+        ImVec2 dp = ImGui::GetCursorScreenPos();
+        drawCoach(st, ex, ImGui::GetTime(), dp.x, dp.y, rightW, demoH, shown->side, 1);
+        ImGui::SetCursorScreenPos(dp);
+        ImGui::Dummy(ImVec2(rightW, demoH));
+    }
     ImGui::TextDisabled("%s", ex.timerOnly.empty() ? demoViewLabel(ex) : "Timer only: the camera does not judge this one");
     // controls: a large default button the gamepad's A or Space presses
     bool tapping = !resting && step->goal == engine::StepGoal::Reps && !s.stepCameraCounted();
@@ -470,10 +519,19 @@ void drawExercise(UiState& st, engine::Session& s) {
     const char* pauseLabel = s.pause() == engine::PauseReason::None ? "Pause (P)" : "Go on (P)";
     if (button(pauseLabel)) su.act(SessionAction::TogglePause);
     if (!tapping && !ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
-    ImGui::SameLine();
-    if (button(resting ? "Skip rest (N)" : "Skip set (N)")) su.act(SessionAction::Skip);
-    ImGui::SameLine();
+    // The buttons wrap to the next line where the column is too narrow (large text).
+    float right = ImGui::GetCursorScreenPos().x + rightW;
+    auto nextFits = [&](const char* label) {
+        float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
+        return ImGui::GetItemRectMax().x + w <= right;
+    };
+    const char* skipLabel = resting ? "Skip rest (N)" : "Skip set (N)";
+    if (nextFits(skipLabel)) ImGui::SameLine();
+    if (button(skipLabel)) su.act(SessionAction::Skip);
+    if (nextFits("End (E)")) ImGui::SameLine();
     if (button("End (E)")) su.act(SessionAction::FinishEarly);
+    if (nextFits("Stop: it hurts (H)")) ImGui::SameLine();
+    if (button("Stop: it hurts (H)")) su.game.act(GameAction::StopForPain);
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
 
@@ -503,13 +561,14 @@ void drawExercise(UiState& st, engine::Session& s) {
     if (keyPressed(SDL_SCANCODE_P)) su.act(SessionAction::TogglePause);
     if (keyPressed(SDL_SCANCODE_N)) su.act(SessionAction::Skip);
     if (keyPressed(SDL_SCANCODE_E)) su.act(SessionAction::FinishEarly);
+    if (keyPressed(SDL_SCANCODE_H)) su.game.act(GameAction::StopForPain);
 }
 
 void drawPainAfter(UiState& st, engine::Session& s) {
     SessionUi& su = st.session;
     cueBanner(st, s.cue(), ImGui::GetCursorScreenPos(), ImGui::GetContentRegionAvail().x);
     ImGui::Dummy(ImVec2(0, 80 * st.dpiScale));
-    ImGui::TextUnformatted("Pain now, after the session:");
+    painLabel("Pain now, after the session:");
     painRow(st, su.painAfter, SessionAction::SetPainAfter);
     if (button("  See my summary  ")) su.act(SessionAction::SubmitPainAfter);
     if (!ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
@@ -535,7 +594,8 @@ void drawSummary(UiState& st, engine::Session& s) {
     ImGui::Text("%.0f%% of the plan  |  streak: %d day%s  |  pain %s -> %s%s", sum.completion * 100, streak,
                 streak == 1 ? "" : "s", sum.painBefore ? std::to_string(*sum.painBefore).c_str() : "-",
                 sum.painAfter ? std::to_string(*sum.painAfter).c_str() : "-",
-                sum.formScore ? ("  |  form " + std::to_string(static_cast<int>(*sum.formScore)) + "/100").c_str() : "");
+                sum.formScore ? ("  |  form " + std::to_string(engine::scorePoints(*sum.formScore)) + "/100").c_str() : "");
+    if (sum.formScore) recordText("form " + std::to_string(engine::scorePoints(*sum.formScore)) + "/100");
     ImGui::EndGroup();
     ImGui::Spacing();
     if (ImGui::BeginTable("summary", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
@@ -555,7 +615,8 @@ void drawSummary(UiState& st, engine::Session& s) {
             ImGui::TableNextColumn();
             ImGui::Text("%d / %d", e.setsDone, e.setsPlanned);
             ImGui::TableNextColumn();
-            if (e.quality) ImGui::Text("%.0f", *e.quality);
+            if (e.quality) ImGui::Text("%d", engine::scorePoints(*e.quality));
+            if (e.quality) recordText(e.exerciseId + " form " + std::to_string(engine::scorePoints(*e.quality)));
             else ImGui::TextDisabled("%s", e.cameraJudged ? "-" : "not judged");
             ImGui::TableNextColumn();
             // The faults seen most, in the words of the cue the person heard.
@@ -575,17 +636,9 @@ void drawSummary(UiState& st, engine::Session& s) {
         }
         ImGui::EndTable();
     }
+    drawProgressSummary(st);
     ImGui::Spacing();
-    if (su.saved) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kGreen);
-        ImGui::Text("Saved to your history (session #%lld).", static_cast<long long>(su.savedId));
-        ImGui::PopStyleColor();
-    }
-    if (!su.saveError.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-        ImGui::TextWrapped("%s", su.saveError.c_str());
-        ImGui::PopStyleColor();
-    }
+    drawSaveStatus(st);
     if (button("Home")) st.go(Screen::Home);
     if (!ImGui::IsAnyItemFocused()) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
     ImGui::SameLine();
@@ -736,6 +789,7 @@ void drawSession(UiState& st) {
         drawPicker(st);
         return;
     }
+    if (drawGameStage(st, *s)) return;
     switch (s->stage()) {
         case Stage::CheckIn: drawCheckIn(st, *s); break;
         case Stage::Stopped: drawStopped(st, *s); break;

@@ -85,6 +85,8 @@ void ensureLibrary(SessionUi& su) {
     else su.libraryError = lib.error().message;
 }
 
+}  // namespace
+
 void resetSession(SessionUi& su) {
     su.session.reset();
     su.planError.clear();
@@ -106,8 +108,6 @@ void resetSession(SessionUi& su) {
     su.lastFrameT = -1;
     su.clockStartMs = -1;
 }
-
-}  // namespace
 
 // The signed-in patient's program assigned by their therapist (or taken in from a file), dosed for
 // this week of the assignment, put into the library's program list (replacing an older copy).
@@ -247,6 +247,8 @@ void buildSession(UiState& st) {
         }
         return;
     }
+    adjustSessionPlan(st, plan);  // a game's exercise, the pain-guided dose (game_ui.h)
+    if (!su.planError.empty()) return;
     engine::SessionOptions so;
     so.camera = true;  // without a working camera it goes on as a counter (see updateSession)
     su.replay = st.options.video && (st.options.exitAfterVideo || st.options.screenshot);
@@ -341,6 +343,7 @@ void saveProgress(UiState& st, bool final) {
     su.today.loaded = false;  // Home shows it
     if (!final) return;
     su.saved = true;
+    onSessionSaved(st, su.savedId);  // points, badges, the game score (game_ui.h)
     if (!sum.programId.empty())
         if (Status s = st.db->setSetting(programSettingKey(st), sum.programId); !s)
             su.saveError = "The session is saved, but the program could not be kept for next time: " + s.message();
@@ -655,6 +658,11 @@ void updateSession(UiState& st) {
     if (!su.session) return;
     if (!su.muted) su.audio->start();  // opens the audio device the first time sound is wanted
     engine::Session& s = *su.session;
+    if (s.stage() == Stage::CheckIn && st.db && (su.cannotSaveAtMs < 0 || steadyMs() - su.cannotSaveAtMs > 2000)) {
+        su.cannotSaveAtMs = steadyMs();
+        Status can = st.db->checkCanSave();
+        su.cannotSave = can ? std::string() : can.message();
+    }
 
     // Every landmark frame since the last UI frame, in order, on the session's clock.
     auto frames = su.frames->drain();
@@ -669,16 +677,18 @@ void updateSession(UiState& st) {
         }
         su.lastFrameT = std::max(su.lastFrameT, f.tMs);
         s.onFrame(f);
+        observeSessionFrame(st, f);
     }
     // No usable camera: the session goes on as a timer-and-counter guide.
     const auto* worker = st.camera.worker.get();
     bool cameraFailed = (worker && worker->state() == vision::WorkerState::Failed) || !st.camera.poseError.empty();
     if (cameraFailed && s.options().camera && s.stage() != Stage::CheckIn) s.continueWithoutCamera(sessionNow(su));
     s.tick(sessionNow(su));
+    observeSession(st);
 
     for (const auto& e : s.takeEvents()) {
         if (e.kind == engine::SessionEvent::Kind::Speak) su.audio->say(e.text);
-        else if (e.kind == engine::SessionEvent::Kind::RepTone) su.audio->tone(e.count);
+        else if (e.kind == engine::SessionEvent::Kind::RepTone) playRepSound(st, e.count);
         else if (e.kind == engine::SessionEvent::Kind::StepDone) {
             saveProgress(st, false);  // each set in its own transaction, before the screen shows it done
             if (st.options.exitAfterVideo && su.saveError.empty()) {
@@ -713,6 +723,7 @@ void updateSession(UiState& st) {
         }
         if (!su.saved) std::fprintf(stderr, "ptcoach: %s\n", su.saveError.c_str());
         std::fflush(stdout);
+        printGameLine(st);
         su.exitRequested = true;
         su.exitCode = su.saved ? 0 : 1;
     }

@@ -14,6 +14,7 @@
 
 #include "app_options.h"
 #include "audio.h"
+#include "game_ui.h"
 #include "ptcoach/analysis/landmark_frame.h"
 #include "ptcoach/engine/program.h"
 #include "ptcoach/engine/session.h"
@@ -111,6 +112,10 @@ struct SessionUi {
     bool checkInTried = false;   // "Start" was pressed: unanswered fields show what they need
     std::string checkInError;    // the check-in could not be taken or saved
     std::string advice;          // an advice-tier "yes": shown before the session goes on
+    // Why a session started now could not be saved (a read-only data folder, a full disk), read
+    // while the check-in shows (every 2 s), so the person knows before exercising; "" when it can.
+    std::string cannotSave;
+    int64_t cannotSaveAtMs = -1;
     // camera frames and the session clock
     std::shared_ptr<PoseFrameQueue> frames = std::make_shared<PoseFrameQueue>();
     int64_t lastFrameT = -1, frameOffset = 0;
@@ -137,6 +142,7 @@ struct SessionUi {
     TodayView today;
     unsigned padPrev = 0;  // gamepad buttons held last frame (edge detection)
     bool spaceHeld = false, padAHeld = false;
+    GameUi game;           // the game played over this session, the progression shown (game_ui.h)
 
     void act(SessionAction a, std::string value = {}) { actions.emplace_back(a, std::move(value)); }
 };
@@ -179,6 +185,8 @@ recovery::Titles libraryTitles(UiState& st);
 // the focus; during an exercise Space is never a click on a focused button.
 void takeSessionKeys(UiState& st);
 
+// Forgets the session (and what it showed) so the next frame builds a new one.
+void resetSession(SessionUi& su);
 // Before drawing, every frame: loads the library, builds the session, feeds it the camera's frames,
 // runs its clock, applies the recorded actions, speaks cues, saves the summary.
 void updateSession(UiState& st);

@@ -1,6 +1,8 @@
 // The Settings screen (see settings_screen.h).
 #include "settings_screen.h"
 
+#include "game_ui.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -261,6 +263,12 @@ void drawSettingsScreen(UiState& st) {
         ImGui::SameLine();
         if (button("Cancel##signup")) s.therapistForm = false;
     }
+
+    ImGui::Spacing();
+    ImGui::PushFont(st.fonts.heading);
+    ImGui::TextUnformatted("Text");
+    ImGui::PopFont();
+    drawTextSizeRow(st);
 
     ImGui::Spacing();
     ImGui::PushFont(st.fonts.heading);

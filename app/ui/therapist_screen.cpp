@@ -587,6 +587,7 @@ void drawDetail(UiState& st, const PatientRow& row) {
             recordText("No program assigned.");
         }
         drawAssignForm(st, row);
+        drawDoseHistory(st, row.account.id);  // pain-guided dose changes (game_ui.h)
 
     }
     if (t.detailTab == TherapistUi::DetailTab::Program && row.activeEpisode) {

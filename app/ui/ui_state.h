@@ -9,6 +9,7 @@
 
 #include "app_options.h"
 #include "auth.h"
+#include "coach3d.h"
 #include "recovery_screen.h"
 #include "session_ui.h"
 #include "settings_screen.h"
@@ -65,6 +66,10 @@ struct UiState {
     std::unique_ptr<storage::Database> db;
     std::string dbError;  // shown on screen when the database could not be opened
     float dpiScale = 1.0f;
+    // The games' sounds and images, the 3D coach and the text size and contrast: kept across sign-outs.
+    GameAssets gameAssets;
+    std::unique_ptr<Coach3D> coach3d;
+    Accessibility a11y;
 
     void go(Screen s) { commands.push_back({Command::Kind::Go, s}); }
     void quit() { commands.push_back({Command::Kind::Quit}); }

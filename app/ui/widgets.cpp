@@ -22,9 +22,15 @@ std::string visibleLabel(const char* label) {
 
 void recordItem(const char* label) {
     // Only what a person could click: not scrolled out of view or clipped away.
+    // A half-hidden one is clicked where it shows (a person clicks the part they see).
     if (!ImGui::IsItemVisible()) return;
-    if (UiRecorder* r = recorder())
-        r->items.push_back({visibleLabel(label), label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+    ImVec2 clipLo = dl->GetClipRectMin(), clipHi = dl->GetClipRectMax();
+    lo = ImVec2(std::max(lo.x, clipLo.x), std::max(lo.y, clipLo.y));
+    hi = ImVec2(std::min(hi.x, clipHi.x), std::min(hi.y, clipHi.y));
+    if (hi.x <= lo.x || hi.y <= lo.y) return;
+    if (UiRecorder* r = recorder()) r->items.push_back({visibleLabel(label), label, lo, hi});
 }
 
 void recordText(const std::string& text) {
@@ -76,9 +82,14 @@ void endPanel(ImU32 background, float padding) {
 void textCentered(const char* text, ImFont* font, ImU32 colour) {
     ImGui::PushFont(font);
     float w = ImGui::CalcTextSize(text).x;
-    ImGui::SetCursorPosX((ImGui::GetWindowWidth() - w) * 0.5f);
+    float avail = ImGui::GetContentRegionAvail().x;
     ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    ImGui::TextUnformatted(text);
+    if (w <= avail) {
+        ImGui::SetCursorPosX((ImGui::GetWindowWidth() - w) * 0.5f);
+        ImGui::TextUnformatted(text);
+    } else {
+        ImGui::TextWrapped("%s", text);  // too wide for one line (large text, small window): wrapped
+    }
     ImGui::PopStyleColor();
     ImGui::PopFont();
 }
@@ -99,13 +110,18 @@ bool drawTile(UiState& st, const Tile& t, ImVec2 size) {
     // A badge (a ring in the tile's colour) beside the title, the blurb below while it fits.
     float k = st.dpiScale;
     float band = 10 * k, pad = 16 * k;
-    float headH = st.fonts.heading->FontSize;
+    ImFont* hf = st.fonts.heading;
+    float headH = hf->FontSize;
     float ringR = std::min(20 * k, headH * 0.75f);
     float top = p0.y + band + std::min(pad, (size.y - band - headH) * 0.35f);
     ImVec2 c(p0.x + pad + ringR, top + headH * 0.5f);
     dl->AddCircleFilled(c, ringR, t.colour, 32);
     dl->AddCircleFilled(c, ringR * 0.55f, IM_COL32(38, 44, 58, 255), 32);
-    dl->AddText(st.fonts.heading, headH, ImVec2(c.x + ringR + 14 * k, top), IM_COL32(255, 255, 255, 255), t.title);
+    // The title in the heading font, smaller when it would not fit the tile (large text, small window).
+    float titleX = c.x + ringR + 14 * k, titleW = p1.x - pad - titleX;
+    float fs = headH, tw = hf->CalcTextSizeA(fs, FLT_MAX, 0, t.title).x;
+    if (tw > titleW && tw > 0) fs = std::max(st.fonts.body->FontSize * 0.8f, fs * titleW / tw);
+    dl->AddText(hf, fs, ImVec2(titleX, top + (headH - fs) * 0.5f), IM_COL32(255, 255, 255, 255), t.title);
     float textY = top + headH + 10 * k;
     float wrap = size.x - 2 * pad;
     ImVec2 ts = st.fonts.body->CalcTextSizeA(st.fonts.body->FontSize, FLT_MAX, wrap, t.blurb);
@@ -128,6 +144,31 @@ void drawSignedInBadge(UiState& st) {
     recordText("Signed in: " + st.auth.user->name);
     ImGui::SameLine();
     if (button(out)) signOut(st, "");
+}
+
+float cameraBadgeLeft(const UiState& st) {
+    if (!st.camera.worker) return FLT_MAX;
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    bool failed = st.camera.worker->state() == vision::WorkerState::Failed;
+    float w = ImGui::CalcTextSize(failed ? "NO CAMERA" : "CAMERA ON").x + 48 * st.dpiScale;
+    return vp->WorkPos.x + vp->WorkSize.x * 0.62f - w * 0.5f;
+}
+
+void headingText(UiState& st, const std::string& title, float rightX) {
+    ImGui::PushFont(st.fonts.heading);
+    float x0 = ImGui::GetCursorScreenPos().x;
+    float limit = std::min(rightX, cameraBadgeLeft(st)) - ImGui::GetStyle().ItemSpacing.x - x0;
+    std::string shown = title;
+    if (ImGui::CalcTextSize(shown.c_str()).x > limit) {
+        while (!shown.empty() && ImGui::CalcTextSize((shown + "...").c_str()).x > limit) {
+            shown.pop_back();
+            while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+        }
+        shown += "...";
+    }
+    ImGui::TextUnformatted(shown.c_str());
+    ImGui::PopFont();
+    recordText(title);
 }
 
 void screenHeader(UiState& st, const char* title) {

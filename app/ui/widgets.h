@@ -44,6 +44,12 @@ void drawSignedInBadge(UiState& st);
 
 // The screen's header: a "< Home (Esc)" button (except on Home) and the title.
 void screenHeader(UiState& st, const char* title);
+// The left edge, in screen pixels, of the "CAMERA ON" badge drawn over the header row; FLT_MAX
+// while no camera runs.
+float cameraBadgeLeft(const UiState& st);
+// A title in the heading font on the current line, cut to "..." where it would run past `rightX`
+// (screen pixels) or under the camera badge; the whole title is what a script reads.
+void headingText(UiState& st, const std::string& title, float rightX);
 
 struct Tile {
     Screen target;

@@ -15,8 +15,8 @@ using ptcoach::test::slurp;
 namespace {
 std::string evalTool() { return (ptcoach::test::binDir() / "ptcoach-eval").string(); }
 std::string analyzeTool() { return (ptcoach::test::binDir() / "ptcoach-analyze").string(); }
-// the source tree's tests/eval, beside its programs/
-fs::path manifest() { return ptcoach::programsDir().parent_path() / "tests" / "eval" / "shared.json"; }
+// the checkout's tests/eval
+fs::path manifest() { return ptcoach::test::sourceDir() / "tests" / "eval" / "shared.json"; }
 fs::path data() { return ptcoach::test::sharedDir() / "data"; }
 
 void needSharedAndModels() {

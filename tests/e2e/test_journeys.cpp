@@ -288,3 +288,46 @@ TEST_CASE("journey, kiosk: SIGTERM during a session finishes and saves it, then 
     // Finished by the signal: an end time, so not "unfinished".
     CHECK(sqliteText(dir / "data" / "ptcoach.db", "SELECT COUNT(*) FROM sessions WHERE ended_at IS NOT NULL") == "1");
 }
+
+// A full disk was found only when the session's end could not be saved, after the whole session.
+TEST_CASE("journey: on a full disk the check-in says the session will not be saved, before it starts") {
+    auto dir = ptcoach::test::scratchDir("e2e_journey_full_disk");
+    fs::path disk = dir / "disk";
+    fs::create_directories(disk);
+    if (run("mount -t tmpfs -o size=4m ptcoach-test '" + disk.string() + "' 2>/dev/null") != 0)
+        PTCOACH_SKIP("cannot mount a tmpfs at " << disk << " (needs root)");
+    struct Unmount {
+        fs::path d;
+        ~Unmount() { run("umount '" + d.string() + "' 2>/dev/null"); }
+    } unmount{disk};
+    std::string data = "--data-dir '" + (disk / "data").string() + "'";
+    std::string script = lines({"click Guided session", "click Acute relief", "wait-for Start the session",
+                                "expect-no-text will not be saved", "quit"});
+    int rc = runScript(dir, "room", script, data);
+    INFO(slurp(dir / "room.log"));
+    REQUIRE(rc == 0);
+    // Nearly fill the disk: under 2 MB left, which a session's saving could run out of.
+    auto fill = [&](const char* name, uintmax_t leave) {
+        std::ofstream out(disk / name, std::ios::binary);
+        std::string block(64 * 1024, 'x');
+        while (fs::space(disk).available > leave + block.size()) out.write(block.data(), block.size()), out.flush();
+    };
+    fill("filler", 1024 * 1024);
+    script = lines({"click Guided session", "wait-for Start the session",
+                    "wait-for This session will not be saved: nothing can be saved: the disk holding", "quit"});
+    rc = runScript(dir, "nearly_full", script, data);
+    INFO(slurp(dir / "nearly_full.log"));
+    CHECK(rc == 0);
+    // A disk with no room at all: the data cannot even be opened (SQLite has no room for its index),
+    // and the screens say so instead of showing nothing.
+    {
+        std::ofstream rest(disk / "rest", std::ios::binary);
+        std::string block(4096, 'x');
+        while (rest.write(block.data(), block.size()) && rest.flush()) {}
+    }
+    script = lines({"wait-for Your saved data could not be opened", "click Guided session",
+                    "wait-for no session can start, as nothing could be saved", "quit"});
+    rc = runScript(dir, "full", script, data);
+    INFO(slurp(dir / "full.log"));
+    CHECK(rc == 0);
+}

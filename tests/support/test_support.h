@@ -19,6 +19,8 @@ inline std::filesystem::path sharedDir() {
     return PTCOACH_SHARED_DIR;
 }
 inline std::filesystem::path binDir() { return PTCOACH_BIN_DIR; }
+// The checkout the tests were built from (for test data kept beside them, such as tests/eval).
+inline std::filesystem::path sourceDir() { return PTCOACH_TEST_SOURCE_DIR; }
 
 // A fresh, empty scratch directory for one test.
 inline std::filesystem::path scratchDir(const std::string& name) {

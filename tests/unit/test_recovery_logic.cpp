@@ -182,7 +182,7 @@ TEST_CASE("CSV export writes every table of the profile with quoting") {
     auto dir = ptcoach::test::scratchDir("recovery_csv_out");
     auto files = exportCsv(*f.store, pid, dir);
     REQUIRE(files.ok());
-    CHECK(files->size() == 8);
+    CHECK(files->size() == 12);  // the 8 history tables and the progression's 4
     auto lines = [](const fs::path& p) {
         std::ifstream in(p);
         std::vector<std::string> out;
@@ -198,6 +198,11 @@ TEST_CASE("CSV export writes every table of the profile with quoting") {
     CHECK(lines(dir / "exercise_results.csv").size() == 1 + 18);
     CHECK(lines(dir / "thermal_applications.csv").size() == 1 + 6);
     CHECK(lines(dir / "hydration.csv").size() == 1 + 30);
+    // The progression's tables, with their headers even when empty.
+    CHECK_THAT(lines(dir / "progress_points.csv").at(0), Catch::StartsWith("id,profile_id,session_id,earned_at,day"));
+    CHECK_THAT(lines(dir / "badges.csv").at(0), Catch::StartsWith("id,profile_id,badge_id"));
+    CHECK_THAT(lines(dir / "game_scores.csv").at(0), Catch::StartsWith("id,profile_id,session_id,game_id"));
+    CHECK_THAT(lines(dir / "dose_changes.csv").at(0), Catch::StartsWith("id,profile_id,decided_at,kind"));
     CHECK_THAT(lines(dir / "exercise_results.csv")[2], Catch::Contains("\"[{\"\"code\"\":\"\"hips_sag\"\""));
     CHECK(csvField("plain") == "plain");
     CHECK(csvField("a\"b") == "\"a\"\"b\"");

@@ -31,6 +31,21 @@ int starsFor(double completion, std::optional<double> formScore) {
     return 0;
 }
 
+int starsFor(const SessionSummary& sum) {
+    int stars = starsFor(sum.completion, sum.formScore);
+    if (stars > 0) return stars;
+    for (const auto& e : sum.exercises) {
+        double done = e.repsPlanned > 0 ? static_cast<double>(e.repsDone) / e.repsPlanned
+                      : e.holdPlannedS > 0 ? e.holdS / e.holdPlannedS
+                                           : 0.0;
+        bool goodForm = !e.quality || *e.quality >= 70;
+        if (done >= 0.75 && goodForm) return 1;
+    }
+    return 0;
+}
+
+int scorePoints(double score) { return static_cast<int>(std::lround(std::clamp(score, 0.0, 100.0))); }
+
 namespace {
 
 std::string secondsText(int s) {
@@ -127,6 +142,20 @@ const PlannedStep* Session::currentStep() const {
 const PlannedStep* Session::nextStep() const {
     if (m_step + 1 >= m_plan.steps.size()) return nullptr;
     return &m_plan.steps[m_step + 1];
+}
+
+std::vector<analysis::RepEvent> Session::stepRepEvents(size_t i) const {
+    if (i >= m_results.size()) return {};
+    std::vector<analysis::RepEvent> out = m_results[i].repEvents;
+    if (m_stage == Stage::Active && i == m_step && m_tracker)
+        out.insert(out.end(), m_tracker->repEvents().begin(), m_tracker->repEvents().end());
+    return out;
+}
+
+int64_t Session::stepHeldMs(size_t i) const {
+    if (i >= m_results.size()) return 0;
+    if (m_stage == Stage::Active && i == m_step) return static_cast<int64_t>(std::lround(doneSeconds() * 1000.0));
+    return m_results[i].heldMs;
 }
 
 const ExerciseDefinition* Session::currentExercise() const {
@@ -557,7 +586,7 @@ SessionSummary Session::summary() const {
         o.sides = std::string(analysis::sidesName(ex.sides));
         std::map<std::string, int> faults;
         double romSum = 0, qSum = 0;
-        int n = 0, passesDone = 0, passes = 0;
+        int n = 0, passesDone = 0, passes = 0, perfectPasses = 0;
         for (size_t i = 0; i < m_plan.steps.size(); ++i) {
             const PlannedStep& s = m_plan.steps[i];
             if (s.exercise != e) continue;
@@ -576,15 +605,21 @@ SessionSummary Session::summary() const {
                 o.holdS += r.heldMs / 1000.0;
                 work += s.seconds > 0 ? std::min(1.0, r.heldMs / 1000.0 / s.seconds) : 1.0;
             }
+            int good = 0;
             for (const auto& ev : r.repEvents) {
                 romSum += ev.rom;
                 qSum += ev.quality;
                 ++n;
+                good += ev.faults.empty();
             }
+            o.goodReps += std::min(good, s.goal == StepGoal::Reps ? r.reps : 0);
+            if (s.goal == StepGoal::Reps && r.completed && s.cameraJudged && m_opt.camera && s.reps > 0 && good >= s.reps)
+                ++perfectPasses;
             for (const auto& [code, k] : r.faults) faults[code] += k, allFaults[code] += k;
         }
         int perSet = ex.sides == analysis::Sides::Each ? 2 : 1;
         o.setsDone = passesDone / perSet;
+        o.perfectSets = perfectPasses / perSet;
         (void)passes;
         if (n > 0) {
             o.rom = romSum / n;
@@ -599,7 +634,7 @@ SessionSummary Session::summary() const {
     sum.completion = m_plan.steps.empty() ? 0 : work / static_cast<double>(m_plan.steps.size());
     if (qualityN > 0) sum.formScore = qualitySum / qualityN;
     sum.completed = allDone;
-    sum.stars = starsFor(sum.completion, sum.formScore);
+    sum.stars = starsFor(sum);
     sum.topFaults.assign(allFaults.begin(), allFaults.end());
     std::stable_sort(sum.topFaults.begin(), sum.topFaults.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     if (sum.topFaults.size() > 3) sum.topFaults.resize(3);

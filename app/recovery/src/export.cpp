@@ -88,6 +88,11 @@ Expected<std::vector<fs::path>> exportCsv(const storage::RecoveryStore& store, s
                              "WHERE s.profile_id = ? ORDER BY s.started_at, r.id"},
         {"thermal_applications", "SELECT * FROM thermal_applications WHERE profile_id = ? ORDER BY started_at, id"},
         {"hydration", "SELECT * FROM hydration WHERE profile_id = ? ORDER BY taken_at, id"},
+        // Progression: points with their reasons, badges, game scores, pain-guided dose changes.
+        {"progress_points", "SELECT * FROM progress_points WHERE profile_id = ? ORDER BY earned_at, id"},
+        {"badges", "SELECT * FROM badges WHERE profile_id = ? ORDER BY earned_at, id"},
+        {"game_scores", "SELECT * FROM game_scores WHERE profile_id = ? ORDER BY played_at, id"},
+        {"dose_changes", "SELECT * FROM dose_changes WHERE profile_id = ? ORDER BY decided_at, id"},
     };
     std::vector<fs::path> written;
     // One transaction: the files agree with each other even while the app writes. (Exporting

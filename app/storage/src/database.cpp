@@ -170,6 +170,62 @@ const char* const kMigrations[] = {
         ALTER TABLE profiles ADD COLUMN exit_locked_until TEXT;
         ALTER TABLE exercise_results ADD COLUMN position INTEGER;
         )sql",
+        // 5: progression: points earned (one row per reward, with the local day it counts for),
+        // badges, game scores, and pain-guided dose changes (offered, accepted or declined).
+        R"sql(
+        CREATE TABLE progress_points (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            earned_at TEXT NOT NULL,
+            day TEXT NOT NULL,                       -- local calendar date, YYYY-MM-DD
+            exercise_id TEXT NOT NULL DEFAULT '',    -- '' for a session line
+            kind TEXT NOT NULL,                      -- good_reps, reps, hold, session, safe_stop; pain_stop, red_flag_stop (0 points)
+            amount INTEGER NOT NULL DEFAULT 0,       -- reps or seconds rewarded
+            points INTEGER NOT NULL CHECK (points >= 0),
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX progress_points_profile ON progress_points(profile_id, day);
+        CREATE TABLE badges (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            badge_id TEXT NOT NULL,
+            earned_at TEXT NOT NULL,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            UNIQUE (profile_id, badge_id)
+        );
+        CREATE TABLE game_scores (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            game_id TEXT NOT NULL,
+            exercise_id TEXT NOT NULL,
+            played_at TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score >= 0),
+            reps INTEGER NOT NULL DEFAULT 0,
+            reps_planned INTEGER NOT NULL DEFAULT 0,
+            good INTEGER NOT NULL DEFAULT 0,
+            held_s REAL NOT NULL DEFAULT 0,
+            held_planned_s REAL NOT NULL DEFAULT 0,
+            reach_target REAL,                       -- reach game: the star, share of the full range
+            best_progress REAL,                      -- reach game: the furthest rep, share of the full range
+            faults TEXT NOT NULL DEFAULT '[]'        -- JSON array of {"code": ..., "count": n}
+        );
+        CREATE INDEX game_scores_profile ON game_scores(profile_id, game_id, exercise_id);
+        CREATE TABLE dose_changes (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            decided_at TEXT NOT NULL,
+            kind TEXT NOT NULL,                      -- lighter, step_up, ready_for_more, see_therapist
+            from_level INTEGER NOT NULL CHECK (from_level BETWEEN -3 AND 0),
+            to_level INTEGER NOT NULL CHECK (to_level BETWEEN -3 AND 0),
+            reason TEXT NOT NULL,                    -- pain_rise, stopped_for_pain, easy_twice
+            detail TEXT NOT NULL DEFAULT '',         -- what the person read
+            accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL  -- the newest session it was based on
+        );
+        CREATE INDEX dose_changes_profile ON dose_changes(profile_id, decided_at);
+        )sql",
 };
 
 }  // namespace

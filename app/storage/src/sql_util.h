@@ -2,6 +2,8 @@
 // Small SQL helpers shared by the stores (internal to ptcoach_storage). `what` names the action
 // without "cannot" ("save the episode"); errors read "cannot save the episode: <database error>".
 #include <string>
+
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
 
@@ -59,6 +61,25 @@ Expected<std::vector<T>> selectAll(const Database& db, const std::string& sql, c
         if (!st.readError().empty()) return makeError("cannot " + what + ": " + db.describe() + ": " + st.readError());
     }
     if (rc != Statement::Step::Done) return makeError("cannot " + what + ": " + st.error());
+    return out;
+}
+
+// Fault counts as stored in a TEXT column: a JSON array of {"code": ..., "count": n}.
+inline std::string faultsToJson(const std::vector<std::pair<std::string, int>>& faults) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& [code, n] : faults) a.push_back({{"code", code}, {"count", n}});
+    return a.dump();
+}
+
+// The counts back; entries that are not {"code": string, "count": integer} are skipped.
+inline std::vector<std::pair<std::string, int>> faultsFromJson(const std::string& text) {
+    std::vector<std::pair<std::string, int>> out;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& f : j)
+        if (f.is_object() && f.contains("code") && f["code"].is_string() && f.contains("count") &&
+            f["count"].is_number_integer())
+            out.emplace_back(f["code"].get<std::string>(), f["count"].get<int>());
     return out;
 }
 

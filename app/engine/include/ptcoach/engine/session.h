@@ -71,6 +71,8 @@ struct ExerciseOutcome {
     double holdS = 0, holdPlannedS = 0;              // holds, posture checks and timed exercises
     std::optional<double> rom, quality;              // mean over the reps the camera counted
     std::vector<std::pair<std::string, int>> faults; // code, times seen; most first
+    int goodReps = 0;     // camera-counted reps with no form fault at all (at most repsDone)
+    int perfectSets = 0;  // sets done in full by the camera with every rep good
 };
 
 struct SessionSummary {
@@ -88,6 +90,12 @@ struct SessionSummary {
 
 // 1 star from 30 % of the planned work, 2 from 80 %, 3 from 95 % with good form (70+, when judged).
 int starsFor(double completion, std::optional<double> formScore);
+// Stars for what was done and how well: the plan-wide rule above, and at least 1 star as soon as
+// one exercise was done to 75 % of its own plan with good form (8 good curls of 10 is a star even
+// when the session ended there).
+int starsFor(const SessionSummary& summary);
+// A 0-100 score as the screens print it (the header and the table of a summary agree).
+int scorePoints(double score);
 
 class Session {
 public:
@@ -143,6 +151,10 @@ public:
     const Cue& cue() const { return m_cue; }
     const SetupCheck& setup() const { return m_setup; }
     const analysis::FrameReport& lastReport() const { return m_report; }
+    // Step i's camera-counted reps so far, faults included: live during the step, kept after it.
+    std::vector<analysis::RepEvent> stepRepEvents(size_t i) const;
+    // Step i's held (or timed) milliseconds so far: live during the step, as recorded after it.
+    int64_t stepHeldMs(size_t i) const;
     std::optional<int> painBefore() const { return m_painBefore; }
     const std::string& stopAdvice() const { return m_stopAdvice; }
     std::vector<SessionEvent> takeEvents();

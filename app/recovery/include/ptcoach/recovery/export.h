@@ -11,7 +11,8 @@
 namespace ptcoach::recovery {
 
 // Writes one CSV per table (profiles, episodes, red_flag_screens, checkins, sessions,
-// exercise_results, thermal_applications, hydration) with a header row, RFC 4180 quoting. Each file
+// exercise_results, thermal_applications, hydration, and the progression's progress_points, badges,
+// game_scores and dose_changes) with a header row, RFC 4180 quoting. Each file
 // is written to a temporary name and renamed, so a crash never leaves a half-written CSV.
 Expected<std::vector<std::filesystem::path>> exportCsv(const storage::RecoveryStore& store, storage::Id profileId,
                                                        const std::filesystem::path& dir);
