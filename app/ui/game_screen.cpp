@@ -509,7 +509,6 @@ void drawGamePlay(UiState& st, engine::Session& s, const game::GameInfo& info) {
     if (keyPressed(SDL_SCANCODE_N)) su.act(SessionAction::Skip);
     if (keyPressed(SDL_SCANCODE_E)) su.act(SessionAction::FinishEarly);
     if (keyPressed(SDL_SCANCODE_H)) g.act(GameAction::StopForPain);
-    if (tapping && keyPressed(SDL_SCANCODE_T)) su.act(SessionAction::TapRep);
 }
 
 void drawGameEnd(UiState& st, engine::Session& s, const game::GameInfo& info) {

@@ -347,9 +347,9 @@ void drawPatientTable(UiState& st) {
     float h = t.showAddPatient ? ImGui::GetContentRegionAvail().y * 0.5f : 0.0f;
     if (!ImGui::BeginTable("patients", 5, flags, ImVec2(0, h))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Patient", ImGuiTableColumnFlags_WidthStretch, 1.7f);
+    ImGui::TableSetupColumn("Patient", ImGuiTableColumnFlags_WidthStretch, 1.4f);
     ImGui::TableSetupColumn("Last session", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-    ImGui::TableSetupColumn("Last 7 days", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    ImGui::TableSetupColumn("Last 7 days", ImGuiTableColumnFlags_WidthStretch, 1.4f);
     ImGui::TableSetupColumn("Pain", ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableSetupColumn("Alerts", ImGuiTableColumnFlags_WidthStretch, 1.6f);
     ImGui::TableHeadersRow();
@@ -378,7 +378,7 @@ void drawPatientTable(UiState& st) {
         ImGui::TextUnformatted(r.lastSession ? shortDate(*r.lastSession).c_str() : "never");
         ImGui::TableNextColumn();
         std::string adh = r.plannedPerWeek > 0 ? std::to_string(r.sessionsLast7Days) + " of " + std::to_string(r.plannedPerWeek)
-                                               : std::to_string(r.sessionsLast7Days) + " (no program)";
+                                               : std::to_string(r.sessionsLast7Days) + ", no plan";
         ImU32 adhCol = r.plannedPerWeek > 0 && r.sessionsLast7Days * 2 < r.plannedPerWeek ? kAmber : IM_COL32(220, 225, 235, 255);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(adhCol), "%s", adh.c_str());
         ImGui::TableNextColumn();
@@ -448,11 +448,12 @@ void drawDetail(UiState& st, const PatientRow& row) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(who.c_str());
     ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + 120 * st.dpiScale > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
     ImGui::SetNextItemWidth(120 * st.dpiScale);
     ImGui::InputTextWithHint("##newpin", "new PIN", t.newPin.data(), t.newPin.size(),
                              ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
     recordItem("New PIN");
-    ImGui::SameLine();
+    sameLineIfFits("Set PIN");
     if (button("Set PIN")) {
         Id id = row.account.id;
         std::string pin = t.newPin.data();
@@ -484,13 +485,13 @@ void drawDetail(UiState& st, const PatientRow& row) {
             loadProgress(s);
         });
     }
-    ImGui::SameLine();
+    sameLineIfFits("Save report");
     if (button("Save report")) {
         Id id = row.account.id;
         auto dir = patientExportDir(st, row);
         t.actions.push_back([id, dir](UiState& s) { saveReport(s, id, dir); });
     }
-    ImGui::SameLine();
+    sameLineIfFits("Export assignment");
     ImGui::BeginDisabled(!row.assignment);
     if (button("Export assignment")) {
         Id id = row.account.id;
@@ -664,7 +665,7 @@ void drawPatients(UiState& st) {
 
     float W = ImGui::GetContentRegionAvail().x;
     float gap = 20 * st.dpiScale;
-    ImGui::BeginChild("patient-list", ImVec2(W * 0.57f, 0), false, ImGuiWindowFlags_NavFlattened);
+    ImGui::BeginChild("patient-list", ImVec2(W * 0.5f, 0), false, ImGuiWindowFlags_NavFlattened);
     std::string count = "Your patients (" + std::to_string(t.patients.size()) + ")";
     heading(st, count.c_str());
     ImGui::SameLine();

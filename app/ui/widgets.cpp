@@ -146,6 +146,13 @@ void drawSignedInBadge(UiState& st) {
     if (button(out)) signOut(st, "");
 }
 
+void sameLineIfFits(const char* label) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float w = ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2;
+    ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + w > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+}
+
 float cameraBadgeLeft(const UiState& st) {
     if (!st.camera.worker) return FLT_MAX;
     const ImGuiViewport* vp = ImGui::GetMainViewport();

@@ -44,6 +44,8 @@ void drawSignedInBadge(UiState& st);
 
 // The screen's header: a "< Home (Esc)" button (except on Home) and the title.
 void screenHeader(UiState& st, const char* title);
+// SameLine() when a button labelled `label` still fits on the line, else a new line.
+void sameLineIfFits(const char* label);
 // The left edge, in screen pixels, of the "CAMERA ON" badge drawn over the header row; FLT_MAX
 // while no camera runs.
 float cameraBadgeLeft(const UiState& st);

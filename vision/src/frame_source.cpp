@@ -170,7 +170,9 @@ Expected<std::unique_ptr<FrameSource>> openFrameSource(const SourceOptions& o) {
     case SourceKind::Camera: {
         cv::VideoCapture cap;
         if (o.cameraIndex < 0) return makeError("camera index must be 0 or more, got " + std::to_string(o.cameraIndex));
-        if (!cap.open(o.cameraIndex, cv::CAP_ANY) || !cap.isOpened())
+        // V4L2 directly: CAP_ANY first probes every backend, gPhoto2's among them, which scans the
+        // USB bus (slowly, and leaking what it found) before it gets to /dev/videoN.
+        if (!cap.open(o.cameraIndex, cv::CAP_V4L2) || !cap.isOpened())
             return makeError("camera " + std::to_string(o.cameraIndex) +
                              " could not be opened (/dev/video" + std::to_string(o.cameraIndex) +
                              "): is it plugged in and not used by another program?");
@@ -182,7 +184,8 @@ Expected<std::unique_ptr<FrameSource>> openFrameSource(const SourceOptions& o) {
         if (!fs::exists(o.path, ec)) return makeError("video file " + o.path.string() + " does not exist");
         if (!fs::is_regular_file(o.path, ec)) return makeError(o.path.string() + " is not a regular file");
         cv::VideoCapture cap;
-        if (!cap.open(o.path.string(), cv::CAP_ANY) || !cap.isOpened())
+        // FFmpeg directly (it reads every container the app is given), not every backend in turn.
+        if (!cap.open(o.path.string(), cv::CAP_FFMPEG) || !cap.isOpened())
             return makeError("video file " + o.path.string() + " could not be opened (unsupported or corrupt)");
         return std::unique_ptr<FrameSource>(new VideoSource(std::move(cap), o.path, o.loop));
     }

@@ -1,6 +1,6 @@
 #pragma once
-// BlazePose on OpenCV DNN, run as MediaPipe runs it: detector -> rotated region of interest ->
-// 256x256 landmark model -> heatmap refinement -> projection back to the image; in video the next
+// BlazePose (on XNNPACK, or OpenCV DNN as the fallback), run as MediaPipe runs it: detector ->
+// rotated region of interest -> 256x256 landmark model -> heatmap refinement -> projection back to the image; in video the next
 // region comes from the last landmarks and the detector runs again only when tracking is lost.
 //
 // Options struct, failing factory, plain result. Not thread-safe: one estimator per thread (the

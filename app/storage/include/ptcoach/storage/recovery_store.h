@@ -138,8 +138,9 @@ public:
     const Database& database() const { return m_db; }
 
     // --- profiles ---
-    // The single patient profile used until profile sign-in exists: the first patient profile
-    // (created on first call when there is none), its id kept in settings ("default_profile_id").
+    // A home install's own patient profile, signed in without a PIN while it has none: the first
+    // patient profile (created on first call when there is none), its id kept in settings
+    // ("default_profile_id").
     Expected<Id> ensureDefaultProfile(const std::string& name = "Me");
     Expected<Profile> profile(Id id) const;
     Expected<Id> addProfile(const std::string& name, const std::string& role);
