@@ -429,22 +429,37 @@ void drawGamePlay(UiState& st, engine::Session& s, const game::GameInfo& info) {
     // Left: the camera with the skeleton, the cue, the person from the side.
     ImGui::BeginGroup();
     ImVec2 origin = ImGui::GetCursorScreenPos(), size(leftW, h);
+    // The cue goes below the picture when there is room, else along its bottom: never over the
+    // person's head.
+    float cueW = leftW - 16 * k;
+    float cueH = st.fonts.heading->CalcTextSizeA(st.fonts.heading->FontSize, FLT_MAX, cueW - 28 * k, s.cue().text.c_str()).y +
+                 28 * k;
+    ImVec2 cueAt(origin.x + 8 * k, origin.y + h - cueH - 8 * k);
     if (s.options().camera && cameraPicture(st, ImVec2(leftW, h), origin, size)) {
         if (st.camera.hasPose) skeletonByForm(st.camera.pose, origin, size, faultyLandmarks(s), s.stepCameraCounted());
-        // The person from the side: below a wide picture when there is room, else in its corner.
         float below = h - size.y - 8 * k;
-        if (below > h * 0.3f) {
+        float sideTop = origin.y + size.y + 8 * k;
+        if (below >= cueH + 8 * k) {
+            cueAt = ImVec2(origin.x + 8 * k, origin.y + size.y + 8 * k);
+            below -= cueH + 8 * k;
+            sideTop += cueH + 8 * k;
+        } else {
+            cueAt = ImVec2(origin.x + 8 * k, origin.y + size.y - cueH - 8 * k);
+        }
+        // The person from the side: below a wide picture (and its cue) when there is room, else in its corner.
+        if (below > h * 0.25f) {
             float sideH = below, sideW = std::min(leftW, sideH * 1.3f);
-            drawPersonSideView(st, origin.x + (leftW - sideW) * 0.5f, origin.y + size.y + 8 * k, sideW, sideH);
+            drawPersonSideView(st, origin.x + (leftW - sideW) * 0.5f, sideTop, sideW, sideH);
         } else {
             float sideW = std::min(size.x * 0.34f, size.y * 0.45f);
-            drawPersonSideView(st, origin.x + size.x - sideW - 6, origin.y + size.y - sideW * 1.2f - 6, sideW, sideW * 1.2f);
+            float sideBottom = std::min(origin.y + size.y, cueAt.y) - 6;
+            drawPersonSideView(st, origin.x + size.x - sideW - 6, sideBottom - sideW * 1.2f, sideW, sideW * 1.2f);
         }
     } else {
         drawCoach(st, ex, ImGui::GetTime(), origin.x, origin.y, leftW, h, step ? step->side : std::nullopt, 0);
         ImGui::Dummy(ImVec2(leftW, h));
     }
-    cueBanner(st, s.cue(), ImVec2(origin.x + 8 * k, origin.y + 8 * k), size.x - 16 * k);
+    cueBanner(st, s.cue(), cueAt, cueW);
     if (s.pause() != engine::PauseReason::None) {
         dl->AddRectFilled(ImVec2(origin.x, origin.y + size.y * 0.4f), ImVec2(origin.x + size.x, origin.y + size.y * 0.6f),
                           IM_COL32(20, 20, 30, 180));
@@ -823,9 +838,10 @@ void drawPersonSideView(UiState& st, float x, float y, float w, float h, int slo
         dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texId)), ImVec2(x, y + labelH), ImVec2(x + w, y + h),
                      ImVec2(0, 1), ImVec2(1, 0));
     dl->PushClipRect(ImVec2(x, y), ImVec2(x + w, y + h), true);
-    dl->AddText(ImVec2(x + 6, y + 2), IM_COL32(230, 235, 240, 255), "You, from the side");
+    const char* label = ImGui::CalcTextSize("You, from the side").x + 12 <= w ? "You, from the side" : "from the side";
+    dl->AddText(ImVec2(x + 6, y + 2), IM_COL32(230, 235, 240, 255), label);
     dl->PopClipRect();
-    recordText("You, from the side");
+    recordText(label);
 }
 
 namespace {
