@@ -104,8 +104,14 @@ void drawHome(UiState& st) {
     ImGui::TextUnformatted("PT Coach");
     ImGui::PopFont();
     ImGui::SameLine();
+    // The tagline only where it fits beside the signed-in badge (not with the largest text on a
+    // small screen).
+    const char* tagline = "Your daily coach for recovery from back spasms and low-back pain";
+    float room = ImGui::GetWindowContentRegionMax().x - signedInBadgeWidth(st) - ImGui::GetCursorPosX() -
+                 ImGui::GetStyle().ItemSpacing.x;
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("Your daily coach for recovery from back spasms and low-back pain");
+    if (ImGui::CalcTextSize(tagline).x <= room) ImGui::TextDisabled("%s", tagline);
+    else ImGui::NewLine();
     if (st.auth.user) drawSignedInBadge(st);
     ImGui::Spacing();
 

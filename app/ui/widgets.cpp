@@ -132,12 +132,19 @@ bool drawTile(UiState& st, const Tile& t, ImVec2 size) {
     return pressed;
 }
 
+float signedInBadgeWidth(const UiState& st) {
+    if (!st.auth.user) return 0;
+    std::string who = st.auth.user->name + (st.auth.user->role == storage::Role::Therapist ? " (therapist)" : "");
+    const char* out = st.options.kiosk ? "Sign out  (done)" : "Sign out";
+    return ImGui::CalcTextSize(who.c_str()).x + ImGui::CalcTextSize(out).x + ImGui::GetStyle().FramePadding.x * 2 +
+           ImGui::GetStyle().ItemSpacing.x * 2;
+}
+
 void drawSignedInBadge(UiState& st) {
     if (!st.auth.user) return;
     std::string who = st.auth.user->name + (st.auth.user->role == storage::Role::Therapist ? " (therapist)" : "");
     const char* out = st.options.kiosk ? "Sign out  (done)" : "Sign out";
-    float w = ImGui::CalcTextSize(who.c_str()).x + ImGui::CalcTextSize(out).x +
-              ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x * 2;
+    float w = signedInBadgeWidth(st);
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
     ImGui::AlignTextToFramePadding();
     ImGui::TextColored(ImVec4(0.7f, 0.85f, 0.95f, 1.0f), "%s", who.c_str());

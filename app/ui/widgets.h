@@ -41,6 +41,8 @@ void textCentered(const char* text, ImFont* font, ImU32 colour);
 
 // Who is signed in and a "Sign out" button, right-aligned on the current line.
 void drawSignedInBadge(UiState& st);
+// The width that badge takes (0 when nobody is signed in).
+float signedInBadgeWidth(const UiState& st);
 
 // The screen's header: a "< Home (Esc)" button (except on Home) and the title.
 void screenHeader(UiState& st, const char* title);
