@@ -66,7 +66,8 @@ std::string appUsage() {
            "  --list-games          print the game ids, one per line, and exit\n"
            "  --font-size SIZE      text size: normal, large or largest (default: the saved setting)\n"
            "  --high-contrast       high-contrast colours\n"
-           "  --bench-ui N          time N frames (the UI frame and the pose estimation), print median and p95, exit\n"
+           "  --bench-ui N          time N frames (the UI frame, the pose estimation, the camera-to-screen\n"
+           "                        age), print median and p95, CPU use and dropped frames, exit\n"
            "  --help                show this help\n";
 }
 

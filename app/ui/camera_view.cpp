@@ -96,6 +96,7 @@ void updateCamera(UiState& state) {
     state.camera.pose = cf->pose;
     state.camera.poseMs = cf->processMs;
     state.camera.poseError = cf->processError;
+    state.camera.readAt = cf->readAt;
     ++state.camera.framesShown;
 }
 

@@ -6,13 +6,17 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
@@ -30,6 +34,25 @@ using namespace ptcoach;
 using namespace ptcoach::ui;
 
 namespace {
+
+// The process's user and system CPU time so far, in seconds (all threads), from /proc/self/stat:
+// utime and stime, fields 14 and 15, after the command name in parentheses. 0 when unreadable.
+double processCpuSeconds() {
+    std::ifstream in("/proc/self/stat");
+    std::string line;
+    if (!std::getline(in, line)) return 0;
+    auto close = line.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {  // field 3 is the state
+        if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
+        if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
+    }
+    long ticks = sysconf(_SC_CLK_TCK);
+    return ticks > 0 ? static_cast<double>(utime + stime) / static_cast<double>(ticks) : 0;
+}
 
 // SIGTERM, SIGINT or SIGHUP (a logout, a shutdown, Ctrl+C): the frame loop finishes and saves any
 // session under way, then exits. The kiosk too: a signal comes from the system, not a patient.
@@ -271,8 +294,13 @@ int main(int argc, char** argv) {
     int exitCode = 0;
     int framesRendered = 0;
     // --bench-ui: per-frame UI time and the pose time of each new camera frame, once the screen settled.
-    std::vector<double> benchFrameMs, benchPoseMs, benchCoachMs;
+    std::vector<double> benchFrameMs, benchPoseMs, benchCoachMs, benchAgeMs;
     long long benchLastShown = 0;
+    // ... and from its first frame: the process's CPU time, the wall time, the capture worker's
+    // frames posted and dropped (overwritten before the screen took them).
+    double benchCpuStart = 0;
+    std::chrono::steady_clock::time_point benchWallStart;
+    unsigned long long benchPostedStart = 0, benchDroppedStart = 0;
     Uint32 waitStart = SDL_GetTicks();
     bool running = true;
     FrameStats stats(st.options.statsFile);  // --stats: memory and frame times every minute
@@ -386,9 +414,20 @@ int main(int argc, char** argv) {
         stats.frame(st);
 
         if (st.options.benchUiFrames > 0 && cameraSettled(st)) {
-            benchFrameMs.push_back(
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frameStart).count());
+            auto shownAt = std::chrono::steady_clock::now();
+            if (benchFrameMs.empty()) {
+                benchCpuStart = processCpuSeconds();
+                benchWallStart = shownAt;
+                if (st.camera.worker) {
+                    benchPostedStart = st.camera.worker->frames().posted();
+                    benchDroppedStart = st.camera.worker->frames().dropped();
+                }
+            }
+            benchFrameMs.push_back(std::chrono::duration<double, std::milli>(shownAt - frameStart).count());
             if (st.camera.framesShown != benchLastShown && st.camera.hasPose) benchPoseMs.push_back(st.camera.poseMs);
+            // Camera-to-screen: from the source handing the frame over to the swap that shows it.
+            if (st.camera.framesShown != benchLastShown && st.camera.framesShown > 0)
+                benchAgeMs.push_back(std::chrono::duration<double, std::milli>(shownAt - st.camera.readAt).count());
             benchCoachMs.push_back(st.coach3d ? st.coach3d->takeFrameMs() : 0.0);
             benchLastShown = st.camera.framesShown;
             if (static_cast<int>(benchFrameMs.size()) >= st.options.benchUiFrames) {
@@ -403,6 +442,15 @@ int main(int argc, char** argv) {
                 std::printf("pose ms: median %.1f, p95 %.1f\n", stat(benchPoseMs, 0.5), stat(benchPoseMs, 0.95));
                 std::printf("3d coach ms per frame: median %.1f, p95 %.1f%s\n", stat(benchCoachMs, 0.5),
                             stat(benchCoachMs, 0.95), st.coach3d && !st.coach3d->available() ? " (3D off)" : "");
+                std::printf("camera-to-screen ms: median %.1f, p95 %.1f\n", stat(benchAgeMs, 0.5), stat(benchAgeMs, 0.95));
+                double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - benchWallStart).count();
+                double cpu = processCpuSeconds() - benchCpuStart;
+                std::printf("cpu: %.0f%% of one core (%ld cores), %.1f s in %.1f s\n", wall > 0 ? 100.0 * cpu / wall : 0.0,
+                            sysconf(_SC_NPROCESSORS_ONLN), cpu, wall);
+                if (st.camera.worker)
+                    std::printf("capture frames: %llu posted, %llu dropped before the screen took them\n",
+                                st.camera.worker->frames().posted() - benchPostedStart,
+                                st.camera.worker->frames().dropped() - benchDroppedStart);
                 std::fflush(stdout);
                 running = false;
             }

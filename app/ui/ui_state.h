@@ -1,5 +1,6 @@
 #pragma once
 // Everything the UI draws from or edits lives here; draw code keeps no static state.
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -38,6 +39,7 @@ struct CameraView {
     int width = 0;
     int height = 0;
     long long framesShown = 0;
+    std::chrono::steady_clock::time_point readAt;  // when the newest shown frame left the camera
     double sourceTimeMs = 0;
     bool hasPose = false;
     vision::PoseResult pose;  // for the frame shown

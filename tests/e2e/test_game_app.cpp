@@ -235,7 +235,8 @@ TEST_CASE("at 1024x600 with the largest text a person starts a game from its sta
     CHECK_THAT(end, Catch::Contains("with good form"));
 }
 
-TEST_CASE("ptcoach --bench-ui times the frames of a game on a video and prints median and p95") {
+TEST_CASE("ptcoach --bench-ui times the frames of a game on a video and prints median and p95, the camera-to-screen "
+          "age, CPU use and dropped frames") {
     needVideoAndModels();
     auto dir = ptcoach::test::scratchDir("e2e_bench_ui");
     int rc = underXvfb("--data-dir '" + (dir / "data").string() + "' --video '" + curlVideo().string() +
@@ -247,6 +248,15 @@ TEST_CASE("ptcoach --bench-ui times the frames of a game on a video and prints m
     CHECK(std::regex_search(log, std::regex(R"(bench-ui: 40 frames at \d+x\d+)")));
     CHECK(std::regex_search(log, std::regex(R"(ui frame ms: median [0-9.]+, p95 [0-9.]+)")));
     CHECK(std::regex_search(log, std::regex(R"(pose ms: median [0-9.]+, p95 [0-9.]+)")));
+    // The camera-to-screen age of the frames shown, the process's CPU use, the capture worker's drops.
+    std::smatch m;
+    REQUIRE(std::regex_search(log, m, std::regex(R"(camera-to-screen ms: median ([0-9.]+), p95 ([0-9.]+))")));
+    CHECK(std::stod(m[1]) > 0);
+    CHECK(std::stod(m[1]) <= std::stod(m[2]));
+    REQUIRE(std::regex_search(log, m, std::regex(R"(cpu: (\d+)% of one core \(\d+ cores\), ([0-9.]+) s in ([0-9.]+) s)")));
+    CHECK(std::stod(m[2]) > 0);  // pose estimation ran: the process used CPU
+    REQUIRE(std::regex_search(log, m, std::regex(R"(capture frames: (\d+) posted, (\d+) dropped)")));
+    CHECK(std::stoull(m[2]) <= std::stoull(m[1]));
 }
 
 TEST_CASE("the game's sounds and images in assets/ are what the project's own generator makes") {

@@ -158,6 +158,17 @@ TEST_CASE("the capture worker hands the newest processed frame to a mailbox") {
     CHECK_THAT(failing.error(), Catch::Contains("missing.mp4"));
 }
 
+TEST_CASE("the mailbox counts the values overwritten before they were taken") {
+    ptcoach::vision::Mailbox<int> box;
+    box.post(1);
+    box.post(2);  // 1 was never taken
+    CHECK(box.dropped() == 1);
+    CHECK(box.take().value_or(0) == 2);
+    box.post(3);  // the slot was empty: nothing dropped
+    CHECK(box.dropped() == 1);
+    CHECK(box.posted() == 3);
+}
+
 // Run under ThreadSanitizer in CI ("sanitizers: tsan capture worker and mailbox").
 TEST_CASE("the mailbox hands values from one thread to another, newest first, none torn") {
     ptcoach::vision::Mailbox<std::vector<int>> box;

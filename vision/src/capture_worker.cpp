@@ -62,6 +62,7 @@ void CaptureWorker::run() {
             auto due = start + std::chrono::milliseconds(cf.frame.tMs);
             while (!m_stop && clock::now() < due) std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
+        cf.readAt = clock::now();  // when a camera would have handed it over (after the pacing)
         if (m_process) {
             auto t0 = clock::now();
             m_process(cf);

@@ -3,6 +3,7 @@
 // pipeline), and posts the newest result to a single-slot mailbox for the UI. Videos and image
 // folders are paced to their frame rate so they play like a camera.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@ namespace ptcoach::vision {
 
 struct CapturedFrame {
     Frame frame;
+    std::chrono::steady_clock::time_point readAt;  // when the source gave the frame (for latency)
     double processMs = 0;  // time the processing step took
     bool hasPose = false;  // the processing step ran pose estimation
     PoseResult pose;

@@ -12,6 +12,7 @@ class Mailbox {
 public:
     void post(T value) {
         std::lock_guard lock(m_mutex);
+        if (m_slot) ++m_dropped;  // the consumer never took the one before
         m_slot = std::move(value);
         ++m_posted;
     }
@@ -26,11 +27,17 @@ public:
         std::lock_guard lock(m_mutex);
         return m_posted;
     }
+    // Values overwritten before the consumer took them (frames the screen never showed).
+    unsigned long long dropped() const {
+        std::lock_guard lock(m_mutex);
+        return m_dropped;
+    }
 
 private:
     mutable std::mutex m_mutex;
     std::optional<T> m_slot;
     unsigned long long m_posted = 0;
+    unsigned long long m_dropped = 0;
 };
 
 }  // namespace ptcoach::vision
