@@ -14,9 +14,12 @@
 
 #include "ptcoach/core/paths.h"
 #include "test_support.h"
+#include "video_support.h"
 
 namespace fs = std::filesystem;
 using ptcoach::test::run;
+using ptcoach::test::curlVideo;
+using ptcoach::test::needVideoAndModels;
 using ptcoach::test::slurp;
 
 namespace {
@@ -25,12 +28,6 @@ std::string app() { return (ptcoach::test::binDir() / "ptcoach").string(); }
 std::string analyzeTool() { return (ptcoach::test::binDir() / "ptcoach-analyze").string(); }
 int underXvfb(const std::string& args, const fs::path& log) {
     return ptcoach::test::runUnderXvfb(app() + " " + args + " > '" + log.string() + "' 2>&1", "1920x1080x24");
-}
-fs::path curlVideo() { return ptcoach::test::sharedDir() / "data" / "videos" / "standing_curl_side.mp4"; }
-void needVideoAndModels() {
-    if (!fs::exists(curlVideo())) PTCOACH_SKIP("shared data absent: " << curlVideo());
-    if (!fs::exists(ptcoach::modelDir() / "pose_landmark_lite.tflite"))
-        PTCOACH_SKIP("models absent in " << ptcoach::modelDir() << " (run ./setup.sh)");
 }
 
 struct GameLine {

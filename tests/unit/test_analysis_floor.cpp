@@ -14,21 +14,17 @@
 #include "ptcoach/analysis/synthetic.h"
 #include "ptcoach/analysis/tracker.h"
 #include "ptcoach/analysis/view.h"
+#include "exercise_support.h"
 #include "test_support.h"
 
 using namespace ptcoach::analysis;
 namespace fs = std::filesystem;
 
+using ptcoach::test::shippedExercise;
+
 namespace {
 
 constexpr float kPi = 3.14159265f;
-
-ExerciseDefinition load(const std::string& id) {
-    auto d = loadExerciseById(id);
-    INFO((d.ok() ? "" : d.error().message));
-    REQUIRE(d.ok());
-    return *d;
-}
 
 // Frames at 30 fps of a pose that changes over time, seen by a camera.
 std::vector<LandmarkFrame> frames(int64_t durationMs, const std::function<BodyPose(int64_t)>& pose,
@@ -50,7 +46,7 @@ AnalysisResult run(const ExerciseDefinition& ex, const std::vector<LandmarkFrame
     return (*t)->result();
 }
 AnalysisResult run(const std::string& id, const std::vector<LandmarkFrame>& fs, TrackerOptions o = {}) {
-    return run(load(id), fs, o);
+    return run(shippedExercise(id), fs, o);
 }
 
 bool hasFault(const AnalysisResult& r, const std::string& code) {
@@ -274,7 +270,7 @@ TEST_CASE("visibility on a real body: the bridge clip with its legs at the heavy
 TEST_CASE("a rule uses only what its measure needs: a trunk lean from shoulders and hips, facing from the nose", "[floor][floor9]") {
     // Standing curls with the legs, feet and ears left out (a landmark set like the outside
     // project's curl recordings): leaning back is still judged.
-    auto ex = load("standing_curl");
+    auto ex = shippedExercise("standing_curl");
     auto fs = frames(1000 + 2500 * 4 + 500, [](int64_t t) {
         float c = cycle(t, 1000, 2500, 4);
         BodyPose p;
@@ -507,7 +503,7 @@ TEST_CASE("modified side plank: the hip lifted off the floor, seen from the fron
 }
 
 TEST_CASE("pelvic tilt: the camera checks lying with the knees bent and the hips down; the reps are tapped", "[floor][floor20]") {
-    auto ex = load("pelvic_tilt");
+    auto ex = shippedExercise("pelvic_tilt");
     CHECK(ex.tapCounted());
     auto pose = [](bool bridging) {
         BodyPose p;
@@ -525,7 +521,7 @@ TEST_CASE("pelvic tilt: the camera checks lying with the knees bent and the hips
 }
 
 TEST_CASE("timer only: the start position is checked before the timer runs", "[floor][floor21]") {
-    auto ex = load("abdominal_bracing");
+    auto ex = shippedExercise("abdominal_bracing");
     REQUIRE(ex.positionChecked());
     BodyPose lying;
     lying.trunk = -90;

@@ -10,9 +10,12 @@
 #include "ptcoach/analysis/posture.h"
 #include "ptcoach/analysis/synthetic.h"
 #include "ptcoach/analysis/tracker.h"
+#include "exercise_support.h"
 #include "test_support.h"
 
 using namespace ptcoach::analysis;
+
+using ptcoach::test::shippedExercise;
 
 namespace {
 
@@ -47,15 +50,8 @@ std::vector<LandmarkFrame> build(const Seq& s) {
     return out;
 }
 
-ExerciseDefinition load(const std::string& id) {
-    auto d = loadExerciseById(id);
-    INFO((d.ok() ? "" : d.error().message));
-    REQUIRE(d.ok());
-    return *d;
-}
-
 AnalysisResult run(const std::string& id, const std::vector<LandmarkFrame>& frames, TrackerOptions o = {}) {
-    auto t = ExerciseTracker::create(load(id), o);
+    auto t = ExerciseTracker::create(shippedExercise(id), o);
     REQUIRE(t.ok());
     for (const auto& f : frames) (*t)->update(f);
     return (*t)->result();

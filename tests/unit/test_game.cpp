@@ -14,6 +14,7 @@
 #include "ptcoach/engine/session.h"
 #include "ptcoach/game/catalog.h"
 #include "ptcoach/game/play.h"
+#include "exercise_support.h"
 #include "test_support.h"
 
 using namespace ptcoach;
@@ -23,16 +24,11 @@ using engine::Session;
 using engine::SessionPlan;
 using engine::Stage;
 
+using ptcoach::test::shippedExercise;
+
 namespace {
 
 constexpr float kPi = 3.14159265f;
-
-ExerciseDefinition load(const std::string& id) {
-    auto d = loadExerciseById(id);
-    INFO((d.ok() ? "" : d.error().message));
-    REQUIRE(d.ok());
-    return *d;
-}
 
 // A game over a practice of `ex` at `sets` x `reps` (or hold seconds), with the check-in skipped.
 struct Played {
@@ -149,7 +145,7 @@ TEST_CASE("the catalogue has a hold, a reach and a lifting game, each playing it
 }
 
 TEST_CASE("rep points follow the worst fault's severity") {
-    ExerciseDefinition lift = load("squat_lift");
+    ExerciseDefinition lift = shippedExercise("squat_lift");
     RepEvent clean, far, stoop;
     far.faults = {"load_far_from_body"};
     stoop.faults = {"load_far_from_body", "stoop_lift"};
@@ -168,7 +164,7 @@ TEST_CASE("rep points follow the worst fault's severity") {
 
 TEST_CASE("the balloon game on a real bridge sequence counts the tracker's reps and scores them") {
     auto frames = floorFrames("bridge_side_hansh.pose.json");
-    ExerciseDefinition bridge = load("bridge");
+    ExerciseDefinition bridge = shippedExercise("bridge");
     AnalysisResult alone = trackerAlone(bridge, frames);
     Played p = play("balloon", bridge, 2, 10);
     for (const auto& f : frames) p.frame(f);
@@ -197,7 +193,7 @@ TEST_CASE("the balloon game on a real bridge sequence counts the tracker's reps 
 
 TEST_CASE("the balloon game on a real bird dog counts the one rep the person did") {
     auto frames = floorFrames("birddog_side_chloe.pose.json");
-    ExerciseDefinition dog = load("bird_dog");
+    ExerciseDefinition dog = shippedExercise("bird_dog");
     AnalysisResult alone = trackerAlone(dog, frames);
     Played p = play("balloon", dog, 1, 8);
     for (const auto& f : frames) p.frame(f);
@@ -207,7 +203,7 @@ TEST_CASE("the balloon game on a real bird dog counts the one rep the person did
 }
 
 TEST_CASE("the balloon game on a plank hold: good seconds lift it, a sag wobbles it and says why") {
-    ExerciseDefinition plank = load("front_plank_modified");
+    ExerciseDefinition plank = shippedExercise("front_plank_modified");
     REQUIRE(plank.demo);
     Played p = play("balloon", plank, 1, 12);
     // The demo's plank (1.5 s into its loop), hips sagging from 6 s to 9 s.
@@ -240,7 +236,7 @@ TEST_CASE("the balloon game on a plank hold: good seconds lift it, a sag wobbles
 }
 
 TEST_CASE("the shelf game: a good lift shelves the box, a stoop drops it and says why, no lift past the plan") {
-    ExerciseDefinition lift = load("squat_lift");
+    ExerciseDefinition lift = shippedExercise("squat_lift");
     auto frames = lifts(7, [](int i) { return i == 1 || i == 4; });
     AnalysisResult alone = trackerAlone(lift, frames);
     REQUIRE(alone.reps == 7);
@@ -266,7 +262,7 @@ TEST_CASE("the shelf game: a good lift shelves the box, a stoop drops it and say
 }
 
 TEST_CASE("the stars game: a rep that reaches the star catches it, a shorter one scores less") {
-    ExerciseDefinition bend = load("side_bend");
+    ExerciseDefinition bend = shippedExercise("side_bend");
     float enter = countThreshold(bend);
     CHECK(enter == Approx((15.0f - 6.0f) / (25.0f - 6.0f)));
     float star = *movementProgress(bend, 24.0f);
@@ -286,7 +282,7 @@ TEST_CASE("the stars game: a rep that reaches the star catches it, a shorter one
 }
 
 TEST_CASE("a plain session emits rep, streak and set events for the sound and the particles") {
-    ExerciseDefinition lift = load("squat_lift");
+    ExerciseDefinition lift = shippedExercise("squat_lift");
     lift.dose.sets = 1;
     lift.dose.reps = 4;
     lift.dose.restS = 0;

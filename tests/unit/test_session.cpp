@@ -10,22 +10,18 @@
 #include "ptcoach/analysis/synthetic.h"
 #include "ptcoach/engine/calendar.h"
 #include "ptcoach/engine/session.h"
+#include "exercise_support.h"
 #include "test_support.h"
 
 using namespace ptcoach::engine;
 using namespace ptcoach::analysis;
 using Catch::Matchers::Contains;
 
+using ptcoach::test::shippedExercise;
+
 namespace {
 
 constexpr float kPi = 3.14159265f;
-
-ExerciseDefinition load(const std::string& id) {
-    auto d = loadExerciseById(id);
-    INFO((d.ok() ? "" : d.error().message));
-    REQUIRE(d.ok());
-    return *d;
-}
 
 CheckIn allNo(int pain = 3) {
     CheckIn c;
@@ -74,7 +70,7 @@ bool spoke(const std::vector<SessionEvent>& ev, const std::string& part) {
 }
 
 SessionPlan curlPlan(int sets, int reps, int rest) {
-    ExerciseDefinition curl = load("standing_curl");
+    ExerciseDefinition curl = shippedExercise("standing_curl");
     curl.dose.sets = sets;
     curl.dose.reps = reps;
     curl.dose.restS = rest;
@@ -212,11 +208,11 @@ TEST_CASE("the session pauses by itself when the person leaves the picture, and 
 }
 
 TEST_CASE("without a camera: a timer-and-counter guide with rep taps, holds, sides and rests") {
-    ExerciseDefinition curl = load("standing_curl");
+    ExerciseDefinition curl = shippedExercise("standing_curl");
     curl.dose.sets = 1;
     curl.dose.reps = 3;
     curl.dose.restS = 20;
-    ExerciseDefinition knee = load("knee_to_chest");
+    ExerciseDefinition knee = shippedExercise("knee_to_chest");
     knee.dose.sets = 1;
     knee.dose.holdS = 10;
     knee.dose.restS = 0;
@@ -285,7 +281,7 @@ TEST_CASE("without a camera: a timer-and-counter guide with rep taps, holds, sid
 }
 
 TEST_CASE("a camera hold counts time in the band, and a form cue shows while it is wrong") {
-    ExerciseDefinition wall = load("wall_sit");
+    ExerciseDefinition wall = shippedExercise("wall_sit");
     wall.dose.sets = 1;
     wall.dose.holdS = 5;
     Session s(planPractice(wall), {}, 0);

@@ -7,20 +7,16 @@
 
 #include "ptcoach/analysis/synthetic.h"
 #include "ptcoach/engine/session.h"
+#include "exercise_support.h"
 #include "test_support.h"
 
 using namespace ptcoach::engine;
 using namespace ptcoach::analysis;
 using Catch::Matchers::Contains;
 
-namespace {
+using ptcoach::test::shippedExercise;
 
-ExerciseDefinition load(const std::string& id) {
-    auto d = loadExerciseById(id);
-    INFO((d.ok() ? "" : d.error().message));
-    REQUIRE(d.ok());
-    return *d;
-}
+namespace {
 
 int64_t feed(Session& s, int64_t t0, int64_t durationMs, const std::function<BodyPose()>& pose,
              CameraView view = CameraView::LeftSide) {
@@ -61,7 +57,7 @@ BodyPose lyingBack() {
 }  // namespace
 
 TEST_CASE("a plank: lying on the floor the timer waits and says why; piked hips get their cue and stop it") {
-    ExerciseDefinition ex = load("front_plank");
+    ExerciseDefinition ex = shippedExercise("front_plank");
     ex.dose.sets = 1;
     ex.dose.holdS = 6;
     Session s(planPractice(ex), {}, 0);
@@ -92,7 +88,7 @@ TEST_CASE("a plank: lying on the floor the timer waits and says why; piked hips 
 }
 
 TEST_CASE("timer only: abdominal bracing's timer waits until the person lies on their back") {
-    ExerciseDefinition ex = load("abdominal_bracing");
+    ExerciseDefinition ex = shippedExercise("abdominal_bracing");
     ex.dose.sets = 1;
     ex.dose.holdS = 4;
     Session s(planPractice(ex), {}, 0);
@@ -107,7 +103,7 @@ TEST_CASE("timer only: abdominal bracing's timer waits until the person lies on 
 }
 
 TEST_CASE("pelvic tilt: the camera checks the position, the person taps each tilt") {
-    ExerciseDefinition ex = load("pelvic_tilt");
+    ExerciseDefinition ex = shippedExercise("pelvic_tilt");
     ex.dose.sets = 1;
     ex.dose.reps = 3;
     Session s(planPractice(ex), {}, 0);
